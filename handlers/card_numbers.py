@@ -28,15 +28,14 @@ _DIGIT_GROUP: Final = re.compile(r"[0-9]+")
 
 def passes_luhn(digits: str) -> bool:
     """Return whether an all-digit string has a valid Luhn (mod 10) check digit."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = ord(char) - ord("0")
-        if position % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    # Slices and map() keep the loop in C: a hostile event can hold ~10^6 candidates.
+    kept = sum(map(int, digits[-1::-2]))
+    doubled = sum(map(_LUHN_DOUBLED.__getitem__, digits[-2::-2]))
+    return (kept + doubled) % 10 == 0
+
+
+# Each digit doubled, minus 9 when that makes two digits (the Luhn rule).
+_LUHN_DOUBLED: Final = {str(d): (2 * d if d < 5 else 2 * d - 9) for d in range(10)}
 
 
 def contains_card_number(text: str) -> bool:
