@@ -1,0 +1,69 @@
+"""Fixtures for the Lambda handler tests: fake AWS and an in-process ledger table.
+
+One moto mock and one client serve a whole test module (starting them costs
+~0.1 s each); every test still gets a table of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from handlers import processing
+
+FAKE_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The ledger table a test's handler writes to, and a way to look inside it."""
+
+    client: Any
+    table_name: str
+
+    def items(self) -> list[dict[str, Any]]:
+        return self.client.scan(TableName=self.table_name, ConsistentRead=True)["Items"]
+
+    def record(self, payment_id: str) -> dict[str, Any]:
+        key = {"payment_id": {"S": payment_id}}
+        item = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True)["Item"]
+        return processing._from_dynamodb(item)
+
+
+@pytest.fixture(scope="module")
+def dynamodb() -> Iterator[Any]:
+    """A DynamoDB client served by moto, with fake credentials so nothing reaches AWS."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in FAKE_AWS_ENVIRONMENT.items():
+            env.setenv(name, value)
+        env.delenv("AWS_PROFILE", raising=False)
+        with mock_aws():
+            yield boto3.client("dynamodb", region_name="us-east-1")
+
+
+@pytest.fixture
+def ledger(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ledger]:
+    """A fresh ledger table wired into processing.handler as LEDGER_TABLE would be in Lambda."""
+    table_name = f"ledger-{uuid.uuid4().hex[:12]}"
+    dynamodb.create_table(
+        TableName=table_name,
+        AttributeDefinitions=[{"AttributeName": "payment_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "payment_id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("LEDGER_TABLE", table_name)
+    monkeypatch.setattr(processing, "_dynamodb_client", lambda: dynamodb)
+    yield Ledger(dynamodb, table_name)
+    dynamodb.delete_table(TableName=table_name)

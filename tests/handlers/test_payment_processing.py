@@ -1,0 +1,264 @@
+"""Specification of the processing handler against an in-process DynamoDB (moto)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from handlers import processing
+from handlers.processing import IdempotencyConflictError, LedgerTableNotConfiguredError, handler
+from handlers.validation import PaymentValidationError
+from tests.handlers.conftest import Ledger
+from tests.handlers.payments import BANK_TOKEN, valid_event
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def throttled(operation: str) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+        operation,
+    )
+
+
+class FailingClient:
+    """Delegates to a real client, except that one operation raises ``error``."""
+
+    def __init__(self, client: Any, operation: str, error: Exception) -> None:
+        self._client = client
+        self._operation = operation
+        self._error = error
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        self.calls.append(name)
+        if name == self._operation:
+            raise self._error
+        return getattr(self._client, name)
+
+
+# --- first write --------------------------------------------------------------------------------
+
+
+def test_a_new_payment_is_recorded_and_a_processed_receipt_returned(ledger: Ledger) -> None:
+    receipt = handler(valid_event(), None)
+    assert set(receipt) == {"payment_id", "transaction_id", "status", "amount", "currency", "processed_at"}
+    assert receipt["payment_id"] == "pay_8f3a2c"
+    assert receipt["status"] == "PROCESSED"
+    assert (receipt["amount"], receipt["currency"]) == ("125.50", "USD")
+    assert receipt["transaction_id"].startswith("txn_")
+    assert receipt["processed_at"].endswith("Z")
+    assert len(ledger.items()) == 1
+
+
+def test_the_ledger_record_holds_the_payment_its_fingerprint_and_the_receipt(ledger: Ledger) -> None:
+    receipt = handler(valid_event(), None)
+    record = ledger.record("pay_8f3a2c")
+    assert record["receipt"] == receipt
+    assert record["fingerprint"] == processing.payment_fingerprint(valid_event())
+    expected_payment = {k: v for k, v in valid_event().items() if k != "payment_id"}
+    assert record["payment"] == expected_payment
+
+
+def test_receipt_timestamps_are_utc_with_milliseconds(ledger: Ledger) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    def clock() -> datetime:
+        return datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+
+    receipt = processing.process_payment(valid_event(), client=ledger.client, table_name=ledger.table_name, now=clock)
+    assert receipt["processed_at"] == "2025-03-01T07:30:15.123Z"
+
+
+def test_different_payments_get_different_transaction_ids(ledger: Ledger) -> None:
+    first = handler(valid_event(payment_id="pay_1"), None)
+    second = handler(valid_event(payment_id="pay_2"), None)
+    assert first["transaction_id"] != second["transaction_id"]
+    assert len(ledger.items()) == 2
+
+
+# --- replays ------------------------------------------------------------------------------------
+
+
+def test_replaying_the_same_payment_returns_the_identical_receipt_and_writes_nothing(ledger: Ledger) -> None:
+    first = handler(valid_event(), None)
+    before = ledger.items()
+    again = handler(valid_event(), None)
+    assert again == first
+    assert ledger.items() == before
+
+
+def test_a_replay_with_different_metadata_is_still_the_same_payment(ledger: Ledger) -> None:
+    first = handler(valid_event(), None)
+    assert handler(valid_event(metadata={"order_id": "A-1001", "retry": "2"}), None) == first
+
+
+# --- conflicts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "other_value"),
+    [
+        ("amount", "125.51"),
+        ("currency", "EUR"),
+        ("payer", {"account_id": "acct_999"}),
+        ("payee", {"account_id": "acct_999"}),
+        ("method", {"type": "card", "token": "tok_other"}),
+        ("method", {"type": "bank_transfer", "token": BANK_TOKEN}),
+    ],
+)
+def test_reusing_a_payment_id_for_a_different_payment_is_a_conflict(
+    ledger: Ledger, field: str, other_value: Any
+) -> None:
+    first = handler(valid_event(), None)
+    with pytest.raises(IdempotencyConflictError, match=field):
+        handler(valid_event(**{field: other_value}), None)
+    assert len(ledger.items()) == 1
+    assert ledger.record("pay_8f3a2c")["receipt"] == first
+
+
+def test_the_conflict_error_names_are_the_step_functions_error_names() -> None:
+    assert IdempotencyConflictError.__name__ == "IdempotencyConflictError"
+    assert PaymentValidationError.__name__ == "PaymentValidationError"
+
+
+# --- concurrency --------------------------------------------------------------------------------
+
+
+def test_concurrent_duplicate_submissions_record_once_and_all_get_the_same_receipt(ledger: Ledger) -> None:
+    callers = 8
+    barrier = threading.Barrier(callers)
+    receipts: list[dict[str, str]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def submit() -> None:
+        barrier.wait()
+        try:
+            receipt = handler(valid_event(), None)
+        except BaseException as error:  # collected and asserted on below
+            with lock:
+                errors.append(error)
+            return
+        with lock:
+            receipts.append(receipt)
+
+    threads = [threading.Thread(target=submit) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert len(receipts) == callers
+    assert all(receipt == receipts[0] for receipt in receipts)
+    assert len(ledger.items()) == 1
+
+
+# --- AWS failures -------------------------------------------------------------------------------
+
+
+def test_a_throttled_write_propagates_and_leaves_no_record(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    failing = FailingClient(ledger.client, "put_item", throttled("PutItem"))
+    monkeypatch.setattr(processing, "_dynamodb_client", lambda: failing)
+    with pytest.raises(ClientError) as caught:
+        handler(valid_event(), None)
+    assert caught.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+    assert ledger.items() == []
+
+
+def test_a_failed_read_during_a_replay_propagates_and_leaves_the_record_unchanged(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler(valid_event(), None)
+    before = ledger.items()
+    failing = FailingClient(ledger.client, "get_item", throttled("GetItem"))
+    monkeypatch.setattr(processing, "_dynamodb_client", lambda: failing)
+    with pytest.raises(ClientError):
+        handler(valid_event(), None)
+    assert failing.calls == ["put_item", "get_item"]
+    assert ledger.items() == before
+
+
+def test_after_a_transient_failure_the_retry_records_the_payment_once(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        processing, "_dynamodb_client", lambda: FailingClient(ledger.client, "put_item", throttled("PutItem"))
+    )
+    with pytest.raises(ClientError):
+        handler(valid_event(), None)
+    monkeypatch.setattr(processing, "_dynamodb_client", lambda: ledger.client)
+    receipt = handler(valid_event(), None)
+    assert handler(valid_event(), None) == receipt
+    assert len(ledger.items()) == 1
+
+
+def test_a_missing_table_is_not_mistaken_for_a_replay(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEDGER_TABLE", "no-such-table")
+    with pytest.raises(ClientError) as caught:
+        handler(valid_event(), None)
+    assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+# --- input and configuration --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event", "path"),
+    [
+        pytest.param([], "event", id="not-an-object"),
+        pytest.param({k: v for k, v in valid_event().items() if k != "amount"}, "amount", id="missing-amount"),
+        pytest.param(valid_event(payment_id=""), "payment_id", id="empty-payment-id"),
+        pytest.param(valid_event(amount=125.5), "amount", id="unvalidated-number-amount"),
+        pytest.param(valid_event(payer={}), "payer.account_id", id="payer-without-account"),
+        pytest.param(valid_event(method={"type": "card"}), "method.token", id="method-without-token"),
+        pytest.param(valid_event(metadata={"n": 1.5}), "metadata", id="metadata-with-a-number"),
+    ],
+)
+def test_input_that_is_not_validation_output_is_refused_before_any_write(ledger: Ledger, event: Any, path: str) -> None:
+    with pytest.raises(PaymentValidationError) as caught:
+        handler(event, None)
+    assert path in {field for field, _ in caught.value.problems}
+    assert ledger.items() == []
+
+
+def test_only_the_contract_fields_of_the_input_reach_the_ledger(ledger: Ledger) -> None:
+    event = valid_event(
+        method={"type": "card", "token": "tok_x", "cvc": "123"},
+        payer={"account_id": "acct_123", "name": "Alice"},
+        surprise="extra",
+    )
+    handler(event, None)
+    stored = ledger.record("pay_8f3a2c")
+    assert set(stored) == {"payment_id", "fingerprint", "payment", "receipt"}
+    assert stored["payment"]["method"] == {"type": "card", "token": "tok_x"}
+    assert stored["payment"]["payer"] == {"account_id": "acct_123"}
+    assert "surprise" not in stored["payment"]
+
+
+def test_a_missing_ledger_table_setting_is_a_deployment_error(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEDGER_TABLE")
+    with pytest.raises(LedgerTableNotConfiguredError):
+        handler(valid_event(), None)
+
+
+def test_importing_the_handler_needs_no_aws_region_or_credentials() -> None:
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    clean_env["PYTHONPATH"] = str(REPO_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", "import handlers.processing, handlers.validation"],
+        env=clean_env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
