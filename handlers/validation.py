@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Context, Decimal
 from typing import Any, Final
 
 from handlers.card_numbers import contains_card_number
@@ -41,24 +41,26 @@ METADATA_MAX_CHARS: Final = 256
 
 METHOD_TOKEN_PREFIXES: Final = {"card": "tok_", "bank_transfer": "btok_"}
 
-REQUIRED_FIELDS: Final = (
-    "payment_id",
-    "amount",
-    "currency",
-    "payer",
-    "payee",
-    "method",
-)
+REQUIRED_FIELDS: Final = ("payment_id", "amount", "currency", "payer", "payee", "method")
 OPTIONAL_FIELDS: Final = ("metadata",)
 
 _IDENTIFIER: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN_BODY: Final = r"[A-Za-z0-9_-]{1,64}"
+_TOKEN_PATTERNS: Final = {
+    method_type: re.compile(re.escape(prefix) + _TOKEN_BODY) for method_type, prefix in METHOD_TOKEN_PREFIXES.items()
+}
+# For a method of unknown type: the token must still look like *some* token.
+_ANY_TOKEN: Final = re.compile(
+    "(?:" + "|".join(re.escape(prefix) for prefix in METHOD_TOKEN_PREFIXES.values()) + ")" + _TOKEN_BODY
+)
 _PLAIN_DECIMAL: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _NON_FINITE: Final = re.compile(r"[+-]?(?:nan|snan|inf|infinity)", re.IGNORECASE)
 _EXPONENT: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")
 _CURRENCY_CODE: Final = re.compile(r"[A-Za-z]{3}")
-# Only keys that look like ordinary field names are quoted back in messages.
+# Only keys that look like ordinary field names, not tokens, are quoted back in
+# messages (and so in logs and execution history); others show as "<key>".
 _QUOTABLE_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+_TOKEN_PREFIXES: Final = tuple(METHOD_TOKEN_PREFIXES.values())
 
 Payment = dict[str, Any]
 
@@ -100,6 +102,10 @@ class _Problems:
             self.omitted += 1
         else:
             self.items.append((path, reason))
+
+    @property
+    def count(self) -> int:
+        return len(self.items) + self.omitted
 
     def fields(self) -> set[str]:
         return self._fields
@@ -166,7 +172,7 @@ def validate_payment(event: Any, *, max_amount: Decimal) -> Payment:
         problems.add("payee", "must differ from payer")
     metadata = _validate_metadata(event.get("metadata"), problems) if "metadata" in event else None
 
-    if problems.items:
+    if problems.count:
         raise problems.error()
     payment = {
         "payment_id": payment_id,
@@ -252,7 +258,9 @@ def _key_segment(key: Any) -> str:
 
 
 def _is_quotable(key: str) -> bool:
-    return bool(_QUOTABLE_KEY.fullmatch(key)) and not contains_card_number(key)
+    if not _QUOTABLE_KEY.fullmatch(key) or key.startswith(_TOKEN_PREFIXES):
+        return False
+    return not contains_card_number(key)
 
 
 def _check_field_names(event: Mapping[Any, Any], problems: _Problems) -> None:
@@ -364,11 +372,7 @@ def _format_minor_units(amount: Decimal, places: int) -> str:
     # Enough precision that quantize never rounds or raises, whatever the size.
     precision = len(digits) + max(exponent, 0) + places + 1
     quantum = Decimal(1).scaleb(-places)
-    try:
-        exact = amount.quantize(quantum, context=Context(prec=precision))
-    except InvalidOperation as error:  # pragma: no cover - guarded by precision
-        raise AssertionError("amount did not fit its own precision") from error
-    return format(exact, "f")
+    return format(amount.quantize(quantum, context=Context(prec=precision)), "f")
 
 
 def _validate_party(value: Any, path: str, problems: _Problems) -> dict[str, str] | None:
@@ -397,19 +401,13 @@ def _validate_method(value: Any, problems: _Problems) -> dict[str, str] | None:
         problems.add("method.type", f"must be one of: {allowed}")
     _reject_unknown_keys(value, {"type", "token"}, "method", problems)
     token = value.get("token")
-    token_ok = isinstance(token, str) and _token_pattern(prefix).fullmatch(token)
+    pattern = _TOKEN_PATTERNS[method_type] if prefix is not None else _ANY_TOKEN
+    token_ok = isinstance(token, str) and pattern.fullmatch(token)
     if not token_ok:
         problems.add("method.token", _token_rule(prefix))
     if prefix is None or not token_ok or "method" in problems.fields():
         return None
     return {"type": method_type, "token": token}
-
-
-def _token_pattern(prefix: str | None) -> re.Pattern[str]:
-    if prefix is None:  # unknown type: still insist on *some* known token shape
-        prefixes = "|".join(re.escape(p) for p in METHOD_TOKEN_PREFIXES.values())
-        return re.compile(f"(?:{prefixes}){_TOKEN_BODY}")
-    return re.compile(f"{re.escape(prefix)}{_TOKEN_BODY}")
 
 
 def _token_rule(prefix: str | None) -> str:
@@ -423,12 +421,12 @@ def _validate_metadata(value: Any, problems: _Problems) -> dict[str, str] | None
         return None
     if len(value) > METADATA_MAX_KEYS:
         problems.add("metadata", f"must have at most {METADATA_MAX_KEYS} keys")
-    before = len(problems.items)
+    before = problems.count
     for key, item in value.items():
         path = _child_path("metadata", key)
         _check_metadata_text(key, path, "key", problems, allow_empty=False)
         _check_metadata_text(item, path, "value", problems, allow_empty=True)
-    if len(problems.items) > before or len(value) > METADATA_MAX_KEYS:
+    if problems.count > before or len(value) > METADATA_MAX_KEYS:
         return None
     return dict(value)
 

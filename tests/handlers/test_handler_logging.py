@@ -70,9 +70,12 @@ def test_a_rejection_is_logged_with_the_failing_fields_only(caplog: pytest.LogCa
         pytest.param(valid_event(payment_id=VISA_PAN), id="payment-id-is-a-pan"),
         pytest.param(valid_event(metadata={AMEX_PAN: VISA_PAN}), id="pan-in-metadata"),
         pytest.param([VISA_PAN, CARD_TOKEN], id="not-an-object"),
+        pytest.param(valid_event(metadata={CARD_TOKEN: 5}), id="token-as-a-rejected-metadata-key"),
     ],
 )
-def test_a_card_number_in_a_rejected_event_never_reaches_the_log(caplog: pytest.LogCaptureFixture, event: Any) -> None:
+def test_a_card_number_or_token_in_a_rejected_event_never_reaches_the_log(
+    caplog: pytest.LogCaptureFixture, event: Any
+) -> None:
     with pytest.raises(PaymentValidationError):
         validation.handler(event, None)
     assert_nothing_secret_logged(caplog)

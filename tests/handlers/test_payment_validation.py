@@ -348,7 +348,7 @@ def test_the_error_message_never_repeats_a_card_number_or_token() -> None:
     event = valid_event(
         payment_id=VISA_PAN,
         method={"type": "cash", "token": CARD_TOKEN},
-        metadata={AMEX_PAN: "4111-1111-1111-1111"},
+        metadata={AMEX_PAN: "4111-1111-1111-1111", CARD_TOKEN: 5},
         **{DISCOVER_PAN: 1},
     )
     message = str(rejected(event))
