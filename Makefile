@@ -1,0 +1,63 @@
+# Two commands do all set-up on a fresh machine (Python 3.11, pip, Node 20, npm, terraform):
+#   make synth   -> cdktf.out/ for both stacks, through the cdktf CLI
+#   make test    -> every test
+# Set-up steps are stamped, so a second run skips them.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := synth
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .tools
+PIPENV := $(TOOLS)/bin/pipenv
+PIPENV_VERSION := 2026.10.3
+
+# Quiet, offline-friendly tools: jsii's Node end-of-life banner, pipenv's chatter, the cdktf CLI's version check.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_IGNORE_VIRTUALENVS := 1
+export PIPENV_VERBOSITY := -1
+export PIPENV_NOSPIN := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export CHECKPOINT_DISABLE := 1
+export DISABLE_VERSION_CHECK := true
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV := true
+export NO_UPDATE_NOTIFIER := 1
+# Terraform warns on every call when TF_CLI_CONFIG_FILE names a file that does not exist; such a setting means nothing.
+ifneq ($(TF_CLI_CONFIG_FILE),)
+ifeq ($(wildcard $(TF_CLI_CONFIG_FILE)),)
+unexport TF_CLI_CONFIG_FILE
+endif
+endif
+# The cdktf CLI draws a spinner unless it believes it runs in CI; in a log the spinner is dozens of noise lines.
+CDKTF := CI=true npx --no-install cdktf
+
+.PHONY: synth test lint deps clean
+
+synth: deps
+	$(CDKTF) synth --output cdktf.out
+
+test: deps
+	$(PY) -m pytest
+
+lint: deps
+	$(VENV)/bin/ruff check .
+
+deps: $(VENV)/.synced node_modules/.installed
+
+$(PIPENV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
+
+$(VENV)/.synced: Pipfile.lock | $(PIPENV)
+	$(PIPENV) sync --dev
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf cdktf.out .pytest_cache

@@ -1,0 +1,1 @@
+"""Constructs, settings and naming of the payment workflow."""

@@ -1,0 +1,65 @@
+"""Every resource name of the workflow, in one place.
+
+The key policy names the log groups it serves, and the app stack creates them: if each built its own f-string the two
+could drift apart and CreateLogGroup would fail exactly as in the post-mortem. Both stacks call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PROJECT = "payment-workflow"
+
+
+@dataclass(frozen=True)
+class Names:
+    environment: str
+
+    @property
+    def validation_function(self) -> str:
+        return f"lambda-payment-validation-{self.environment}"
+
+    @property
+    def processing_function(self) -> str:
+        return f"lambda-payment-processing-{self.environment}"
+
+    @property
+    def state_machine(self) -> str:
+        return f"sfn-payment-workflow-{self.environment}"
+
+    @property
+    def validation_log_group(self) -> str:
+        return lambda_log_group(self.validation_function)
+
+    @property
+    def processing_log_group(self) -> str:
+        return lambda_log_group(self.processing_function)
+
+    @property
+    def state_machine_log_group(self) -> str:
+        # Step Functions log delivery goes through CloudWatch vended logs; a /aws/vendedlogs/ prefix keeps the
+        # log-group resource policy it writes under its 5,120-character limit.
+        return f"/aws/vendedlogs/states/{self.state_machine}"
+
+    @property
+    def log_groups(self) -> tuple[str, str, str]:
+        """The three encrypted log groups, in a fixed order (validation, processing, state machine)."""
+        return (self.validation_log_group, self.processing_log_group, self.state_machine_log_group)
+
+    @property
+    def logs_key_alias(self) -> str:
+        return f"alias/{PROJECT}-logs-{self.environment}"
+
+    def role(self, owner: str) -> str:
+        """The IAM role of one function or of the state machine, named after its owner."""
+        return f"{owner}-role"
+
+
+def lambda_log_group(function_name: str) -> str:
+    """Lambda writes to /aws/lambda/<function name> unless told otherwise; we create exactly that group."""
+    return f"/aws/lambda/{function_name}"
+
+
+def log_group_arn(partition: str, region: str, account: str, log_group: str) -> str:
+    """A log group's ARN as KMS sees it in the kms:EncryptionContext:aws:logs:arn context: no trailing ':*'."""
+    return f"arn:{partition}:logs:{region}:{account}:log-group:{log_group}"

@@ -1,0 +1,219 @@
+"""Deployment settings: read once from the environment, validated before any construct exists.
+
+Why here and not in the constructs: a bad value caught inside jsii surfaces as a Node stack trace a platform
+engineer cannot act on. Every rule below produces one line that names the setting, the value and what is allowed.
+This module imports nothing from cdktf, so validation costs milliseconds and runs before the provider loads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeVar
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# CloudWatch Logs PutRetentionPolicy accepts only these values (0 here means "never expire": no retention set).
+LOG_RETENTION_DAYS = (
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)
+
+# Regions where CloudWatch Logs, KMS, Lambda and Step Functions are all offered (aws, aws-us-gov and aws-cn).
+AWS_REGIONS = frozenset({
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "af-south-1",
+    "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ca-central-1", "ca-west-1",
+    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "eu-south-1", "eu-south-2", "eu-north-1",
+    "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1",
+    "us-gov-east-1", "us-gov-west-1",
+    "cn-north-1", "cn-northwest-1",
+})
+
+KEY_DELETION_WINDOW_DAYS = range(7, 31)  # KMS ScheduleKeyDeletion: PendingWindowInDays 7–30.
+
+# Bounds of the wait for KMS policy propagation: AWS documents "up to five minutes" for a key association; more than
+# an hour is a typo, not a precaution.
+MIN_PROPAGATION_SECONDS = 1.0
+MAX_PROPAGATION_SECONDS = 3600.0
+
+ENVIRONMENT_MAX_LENGTH = 20  # keeps "lambda-payment-processing-<env>-role" under IAM's 64-character role name limit
+
+_ENVIRONMENT = re.compile(r"[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*")
+# time_sleep takes a Go duration (time.ParseDuration): a sequence of decimal numbers with units.
+_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_GO_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+# S3 bucket naming rules (general purpose buckets): 3–63 chars, lower-case letters, digits, dots and hyphens.
+_S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_S3_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,200}")
+
+BackendKind = Literal["local", "s3"]
+
+
+class SettingsError(ValueError):
+    """One or more settings are invalid; each line of the message names a setting, its value and what is allowed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LocalBackendSettings:
+    """Terraform state in local files, one per stack, in a folder outside cdktf.out (which synth rewrites)."""
+
+    state_dir: Path
+    kind: BackendKind = "local"
+
+
+@dataclass(frozen=True)
+class S3BackendSettings:
+    """Terraform state in S3, one key per stack and environment, locked with S3's native lock file."""
+
+    bucket: str
+    region: str
+    key_prefix: str
+    kind: BackendKind = "s3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    region: str
+    log_retention_days: int
+    kms_propagation_wait: str
+    key_deletion_window_days: int
+    backend: LocalBackendSettings | S3BackendSettings
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every PAYMENT_* variable, report every bad one at once, or return the validated settings."""
+        env = os.environ if environ is None else environ
+        reader = _Reader(env)
+        region = reader.read("PAYMENT_AWS_REGION", "us-east-1", _region)
+        settings = cls(
+            environment=reader.read("PAYMENT_ENVIRONMENT", "dev", _environment),
+            region=region,
+            log_retention_days=reader.read("PAYMENT_LOG_RETENTION_DAYS", "1", _retention),
+            kms_propagation_wait=reader.read("PAYMENT_KMS_PROPAGATION_WAIT", "30s", _propagation_wait),
+            key_deletion_window_days=reader.read("PAYMENT_KEY_DELETION_WINDOW_DAYS", "7", _deletion_window),
+            backend=_backend(reader, default_region=region or "us-east-1"),
+        )
+        if reader.problems:
+            raise SettingsError(reader.problems)
+        return settings
+
+
+T = TypeVar("T")
+
+
+class _Reader:
+    """Reads variables, collecting problems instead of stopping at the first, so one run reports them all."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self.problems: list[str] = []
+
+    def read(self, name: str, default: str, parse: Callable[[str], T]) -> T:
+        raw = self._env.get(name, default)
+        try:
+            return parse(raw)
+        except ValueError as allowed:
+            self.problems.append(f"{name}={raw!r} {allowed}")
+            return None  # type: ignore[return-value]  # never returned to a caller: problems raise first
+
+
+def _environment(raw: str) -> str:
+    if not (_ENVIRONMENT.fullmatch(raw) and len(raw) <= ENVIRONMENT_MAX_LENGTH):
+        raise ValueError(
+            "is not an environment name; use a lower-case slug of letters, digits and single hyphens, starting with "
+            f"a letter, at most {ENVIRONMENT_MAX_LENGTH} characters (e.g. dev, staging, prod-eu)"
+        )
+    return raw
+
+
+def _region(raw: str) -> str:
+    if raw not in AWS_REGIONS:
+        raise ValueError(f"is not an AWS region code; use one of {', '.join(sorted(AWS_REGIONS))}")
+    return raw
+
+
+def _retention(raw: str) -> int:
+    allowed = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
+    if not raw.isdigit() or int(raw) not in LOG_RETENTION_DAYS:
+        raise ValueError(f"is not a CloudWatch Logs retention; use one of {allowed} (0 = never expire)")
+    return int(raw)
+
+
+def go_duration_seconds(raw: str) -> float:
+    """Seconds in a Go duration string such as "30s", "1m30s" or "1.5m"; ValueError when it is not one."""
+    position, total = 0, 0.0
+    for part in _GO_DURATION_PART.finditer(raw):
+        if part.start() != position:
+            break
+        total += float(part.group(1)) * _GO_UNIT_SECONDS[part.group(2)]
+        position = part.end()
+    if not raw or position != len(raw):
+        raise ValueError("is not a Go duration")
+    return total
+
+
+def _propagation_wait(raw: str) -> str:
+    allowed = (f"use a Go duration from {MIN_PROPAGATION_SECONDS:g}s to {MAX_PROPAGATION_SECONDS / 60:g}m "
+               "(e.g. 30s, 2m, 1m30s)")
+    try:
+        seconds = go_duration_seconds(raw)
+    except ValueError:
+        raise ValueError(f"is not a Go duration; {allowed}") from None
+    if not MIN_PROPAGATION_SECONDS <= seconds <= MAX_PROPAGATION_SECONDS:
+        raise ValueError(f"is out of range; {allowed}")
+    return raw
+
+
+def _deletion_window(raw: str) -> int:
+    if not raw.isdigit() or int(raw) not in KEY_DELETION_WINDOW_DAYS:
+        raise ValueError("is not a KMS key deletion window; use a whole number of days from 7 to 30")
+    return int(raw)
+
+
+def _backend_kind(raw: str) -> BackendKind:
+    if raw not in ("local", "s3"):
+        raise ValueError("is not a state backend; use local or s3")
+    return raw  # type: ignore[return-value]
+
+
+def _state_dir(raw: str) -> Path:
+    if not raw.strip():
+        raise ValueError("is empty; use a folder path for local state files")
+    path = Path(raw)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _bucket(raw: str) -> str:
+    if not (_S3_BUCKET.fullmatch(raw) and ".." not in raw):
+        raise ValueError("is not an S3 bucket name; use 3-63 lower-case letters, digits, dots and hyphens")
+    return raw
+
+
+def _key_prefix(raw: str) -> str:
+    if not _S3_KEY_PREFIX.fullmatch(raw) or raw.startswith("/") or raw.endswith("/"):
+        raise ValueError("is not an S3 key prefix; use 1-200 characters of letters, digits and !_.*'()/-, "
+                         "not starting or ending with /")
+    return raw
+
+
+def _backend(reader: _Reader, default_region: str) -> LocalBackendSettings | S3BackendSettings:
+    kind = reader.read("PAYMENT_STATE_BACKEND", "local", _backend_kind)
+    if kind == "s3":
+        return S3BackendSettings(
+            bucket=reader.read("PAYMENT_STATE_BUCKET", "", _bucket),
+            region=reader.read("PAYMENT_STATE_REGION", default_region, _region),
+            key_prefix=reader.read("PAYMENT_STATE_KEY_PREFIX", "payment-workflow", _key_prefix),
+        )
+    return LocalBackendSettings(state_dir=reader.read("PAYMENT_STATE_DIR", "terraform-state", _state_dir))

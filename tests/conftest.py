@@ -1,0 +1,67 @@
+"""Session fixtures: the whole app is synthesized once, the way `cdktf synth` does, into a temporary outdir.
+
+cdktf is imported inside the fixtures, not at module level, so the handler tests never pay for loading it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from payment_constructs.naming import Names
+from payment_constructs.settings import Settings
+from tests.synthesized import SynthesizedApp
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+# Not the defaults, so a test can tell a value that came from settings from one that was hard-coded.
+TEST_ENVIRONMENT = {
+    "PAYMENT_ENVIRONMENT": "qa",
+    "PAYMENT_AWS_REGION": "eu-west-1",
+    "PAYMENT_LOG_RETENTION_DAYS": "14",
+    "PAYMENT_KMS_PROPAGATION_WAIT": "45s",
+    "PAYMENT_KEY_DELETION_WINDOW_DAYS": "10",
+}
+
+
+def synthesize(settings: Settings, outdir: Path) -> SynthesizedApp:
+    from cdktf import App
+
+    from payment_constructs.workflow_app import add_workflow_stacks
+
+    app = App(outdir=str(outdir))
+    add_workflow_stacks(app, settings)
+    app.synth()
+    return SynthesizedApp(outdir)
+
+
+def settings_from(overrides: Mapping[str, str], base: Mapping[str, str] = TEST_ENVIRONMENT) -> Settings:
+    return Settings.from_environment({**base, **overrides})
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return settings_from({})
+
+
+@pytest.fixture(scope="session")
+def names(settings: Settings) -> Names:
+    return Names(settings.environment)
+
+
+@pytest.fixture(scope="session")
+def synthesized(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+    return synthesize(settings, tmp_path_factory.mktemp("cdktf.out"))
+
+
+@pytest.fixture(scope="session")
+def encryption_stack(synthesized: SynthesizedApp):
+    return synthesized.stack("encryption")
+
+
+@pytest.fixture(scope="session")
+def app_stack(synthesized: SynthesizedApp):
+    return synthesized.stack("app")

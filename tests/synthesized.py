@@ -1,0 +1,54 @@
+"""Reading synthesized stacks the way Terraform will: by resource type and name, following references."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_REFERENCE = re.compile(r"^\$\{([^{}]+)\}$")
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    document: dict[str, Any]
+    working_dir: Path
+
+    def resources(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        return self.document.get("resource", {}).get(resource_type, {})
+
+    def data_sources(self, data_type: str) -> dict[str, dict[str, Any]]:
+        return self.document.get("data", {}).get(data_type, {})
+
+    def only(self, resource_type: str) -> tuple[str, dict[str, Any]]:
+        """The single resource of a type, with its Terraform name; fails if there are none or several."""
+        found = self.resources(resource_type)
+        assert len(found) == 1, f"expected one {resource_type} in {self.name}, found {sorted(found)}"
+        return next(iter(found.items()))
+
+    def output(self, name: str) -> dict[str, Any]:
+        return self.document["output"][name]
+
+    @property
+    def backend(self) -> tuple[str, dict[str, Any]]:
+        ((kind, config),) = self.document["terraform"]["backend"].items()
+        return kind, config
+
+
+@dataclass(frozen=True)
+class SynthesizedApp:
+    outdir: Path
+
+    def stack(self, name: str) -> Stack:
+        working_dir = self.outdir / "stacks" / name
+        return Stack(name, json.loads((working_dir / "cdk.tf.json").read_text()), working_dir)
+
+
+def reference(expression: str) -> str:
+    """The address inside a whole-string interpolation: "${aws_kms_key.k.arn}" -> "aws_kms_key.k.arn"."""
+    match = _REFERENCE.match(expression)
+    assert match, f"{expression!r} is not a single Terraform reference"
+    return match.group(1)

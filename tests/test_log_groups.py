@@ -1,0 +1,49 @@
+"""The three log groups of the app stack: names, retention, and the key they wait for."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.synthesized import reference
+
+
+@pytest.fixture(scope="session")
+def log_groups(app_stack) -> dict[str, dict]:
+    return {group["name"]: group for group in app_stack.resources("aws_cloudwatch_log_group").values()}
+
+
+def test_the_app_stack_creates_exactly_the_three_workflow_log_groups(log_groups):
+    assert sorted(log_groups) == sorted([
+        "/aws/lambda/lambda-payment-validation-qa",
+        "/aws/lambda/lambda-payment-processing-qa",
+        "/aws/vendedlogs/states/sfn-payment-workflow-qa",
+    ])
+
+
+def test_every_log_group_keeps_logs_as_long_as_configured(log_groups, settings):
+    assert {g["retention_in_days"] for g in log_groups.values()} == {settings.log_retention_days} == {14}
+
+
+def test_every_log_group_is_encrypted_with_the_key_read_from_the_encryption_stack_state(log_groups):
+    for group in log_groups.values():
+        assert reference(group["kms_key_id"]) == "data.terraform_remote_state.encryption.outputs.logs_key_arn"
+
+
+def test_every_log_group_waits_for_the_key_policy_to_propagate(log_groups, encryption_stack):
+    """Follow kms_key_id back across the two states: it must resolve to the sleep's trigger, not to the key."""
+    sleep_name, _ = encryption_stack.only("time_sleep")
+    key_name, _ = encryption_stack.only("aws_kms_key")
+    for group in log_groups.values():
+        output_name = reference(group["kms_key_id"]).rsplit(".", 1)[-1]
+        through = reference(encryption_stack.output(output_name)["value"])
+        assert through == f"time_sleep.{sleep_name}.triggers.key_arn"
+        _, sleep = encryption_stack.only("time_sleep")
+        assert reference(sleep["triggers"]["key_arn"]) == f"aws_kms_key.{key_name}.arn"
+
+
+def test_no_log_group_can_bypass_the_wait_by_naming_the_key_directly(app_stack):
+    import json
+
+    text = json.dumps(app_stack.document)
+    assert "aws_kms_key." not in text
+    assert "alias/" not in text
