@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformStack
+from pathlib import Path
+
+from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
+from payment_constructs.aws_context import AwsContext
+from payment_constructs.iam import allow
+from payment_constructs.key_check import checked_key
+from payment_constructs.lambda_package import handlers_package
+from payment_constructs.ledger_table import LedgerTable
 from payment_constructs.log_groups import EncryptedLogGroups
 from payment_constructs.naming import Names
+from payment_constructs.payment_function import FunctionSpec, PaymentFunction
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import read_state_of, use_backend
+from payment_constructs.state_machine import PaymentStateMachine
+
+# Validation is CPU-light string work: 256 MB (Lambda scales CPU with memory) keeps a cold start under a second.
+# Processing waits on DynamoDB, with the SDK's own retries for throttling: a longer timeout, the same memory.
+VALIDATION_TIMEOUT_SECONDS = 10
+PROCESSING_TIMEOUT_SECONDS = 20
+FUNCTION_MEMORY_MB = 256
 
 
 class AppStack(TerraformStack):
@@ -19,11 +34,78 @@ class AppStack(TerraformStack):
         use_backend(self, settings)
         aws_provider(self, settings)
         names = Names(settings.environment)
+        ctx = AwsContext(self, "context")
 
         encryption = read_state_of(self, "encryption", settings, encryption_stack)
         # The encryption stack publishes this ARN only through its propagation wait (see kms_propagation.py).
         logs_key_arn = encryption.get_string(LOGS_KEY_ARN_OUTPUT)
+        logs_key = checked_key(self, "logs_key_check", logs_key_arn)
 
         self.log_groups = EncryptedLogGroups(
-            self, "log_groups", names, kms_key_arn=logs_key_arn, retention_days=settings.log_retention_days
+            self,
+            "log_groups",
+            names,
+            kms_key_arn=logs_key_arn,
+            retention_days=settings.log_retention_days,
+            wait_for=[logs_key],  # a disabled or missing key fails the plan before any group is created
         )
+        self.ledger = LedgerTable(
+            self, "ledger", name=names.ledger_table, deletion_protection=settings.ledger_deletion_protection
+        )
+
+        package = handlers_package(self, "handlers_package", Path(App.of(self).outdir) / "lambda-packages")
+        self.validation = PaymentFunction(
+            self,
+            "validation",
+            spec=FunctionSpec(
+                name=names.validation_function,
+                handler="handlers.validation.handler",
+                description="Validates and normalizes a payment; raises PaymentValidationError listing every problem",
+                timeout_seconds=VALIDATION_TIMEOUT_SECONDS,
+                memory_mb=FUNCTION_MEMORY_MB,
+                environment={"MAX_PAYMENT_AMOUNT": settings.max_payment_amount},
+            ),
+            package=package,
+            log_group=self.log_groups.validation,
+            role_name=names.role(names.validation_function),
+        )
+        self.processing = PaymentFunction(
+            self,
+            "processing",
+            spec=FunctionSpec(
+                name=names.processing_function,
+                handler="handlers.processing.handler",
+                description="Records a validated payment in the ledger exactly once and returns its receipt",
+                timeout_seconds=PROCESSING_TIMEOUT_SECONDS,
+                memory_mb=FUNCTION_MEMORY_MB,
+                environment={"LEDGER_TABLE": self.ledger.name},
+                # The conditional PutItem and the consistent GetItem of a replay: nothing else, on this table only.
+                extra_statements=[allow("RecordPayment", ["dynamodb:PutItem", "dynamodb:GetItem"], [self.ledger.arn])],
+            ),
+            package=package,
+            log_group=self.log_groups.processing,
+            role_name=names.role(names.processing_function),
+        )
+        self.state_machine = PaymentStateMachine(
+            self,
+            "workflow",
+            name=names.state_machine,
+            role_name=names.role(names.state_machine),
+            ctx=ctx,
+            validation=self.validation,
+            processing=self.processing,
+            validation_timeout_seconds=VALIDATION_TIMEOUT_SECONDS,
+            processing_timeout_seconds=PROCESSING_TIMEOUT_SECONDS,
+            log_group=self.log_groups.state_machine,
+        )
+        self._outputs()
+
+    def _outputs(self) -> None:
+        """What an operator needs after deploy: what to start, and where to look."""
+        TerraformOutput(self, "state_machine_arn", value=self.state_machine.arn)
+        TerraformOutput(self, "validation_function_name", value=self.validation.name)
+        TerraformOutput(self, "processing_function_name", value=self.processing.name)
+        TerraformOutput(self, "ledger_table_name", value=self.ledger.name)
+        TerraformOutput(self, "validation_log_group", value=self.log_groups.validation.name)
+        TerraformOutput(self, "processing_log_group", value=self.log_groups.processing.name)
+        TerraformOutput(self, "state_machine_log_group", value=self.log_groups.state_machine.name)

@@ -47,6 +47,10 @@ class Names:
         return (self.validation_log_group, self.processing_log_group, self.state_machine_log_group)
 
     @property
+    def ledger_table(self) -> str:
+        return f"payment-ledger-{self.environment}"
+
+    @property
     def logs_key_alias(self) -> str:
         return f"alias/{PROJECT}-logs-{self.environment}"
 

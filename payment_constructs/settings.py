@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -53,6 +54,9 @@ _GO_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _S3_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,200}")
 
+_PLAIN_DECIMAL = re.compile(r"\d{1,12}(?:\.\d{1,3})?")
+_BOOLEANS = {"true": True, "false": False}
+
 BackendKind = Literal["local", "s3"]
 
 
@@ -89,6 +93,8 @@ class Settings:
     log_retention_days: int
     kms_propagation_wait: str
     key_deletion_window_days: int
+    ledger_deletion_protection: bool
+    max_payment_amount: str
     backend: LocalBackendSettings | S3BackendSettings
 
     @classmethod
@@ -97,12 +103,19 @@ class Settings:
         env = os.environ if environ is None else environ
         reader = _Reader(env)
         region = reader.read("PAYMENT_AWS_REGION", "us-east-1", _region)
+        environment = reader.read("PAYMENT_ENVIRONMENT", "dev", _environment)
+        # Losing the ledger loses the record of who was charged: only a dev table may be deleted without ceremony.
+        protect_by_default = "false" if environment == "dev" else "true"
         settings = cls(
-            environment=reader.read("PAYMENT_ENVIRONMENT", "dev", _environment),
+            environment=environment,
             region=region,
             log_retention_days=reader.read("PAYMENT_LOG_RETENTION_DAYS", "1", _retention),
             kms_propagation_wait=reader.read("PAYMENT_KMS_PROPAGATION_WAIT", "30s", _propagation_wait),
             key_deletion_window_days=reader.read("PAYMENT_KEY_DELETION_WINDOW_DAYS", "7", _deletion_window),
+            ledger_deletion_protection=reader.read(
+                "PAYMENT_LEDGER_DELETION_PROTECTION", protect_by_default, _boolean
+            ),
+            max_payment_amount=reader.read("PAYMENT_MAX_AMOUNT", "1000000.00", _max_amount),
             backend=_backend(reader, default_region=region or "us-east-1"),
         )
         if reader.problems:
@@ -180,6 +193,24 @@ def _deletion_window(raw: str) -> int:
     if not raw.isdigit() or int(raw) not in KEY_DELETION_WINDOW_DAYS:
         raise ValueError("is not a KMS key deletion window; use a whole number of days from 7 to 30")
     return int(raw)
+
+
+def _boolean(raw: str) -> bool:
+    if raw not in _BOOLEANS:
+        raise ValueError("is not a boolean; use true or false")
+    return _BOOLEANS[raw]
+
+
+def _max_amount(raw: str) -> str:
+    """The validation handler's ceiling, in currency units; checked here so a typo fails synth, not payments."""
+    allowed = "use a positive decimal with at most 12 digits before and 3 after the point (e.g. 1000000.00)"
+    try:
+        valid = bool(_PLAIN_DECIMAL.fullmatch(raw)) and Decimal(raw) > 0
+    except InvalidOperation:
+        valid = False
+    if not valid:
+        raise ValueError(f"is not a payment amount; {allowed}")
+    return raw
 
 
 def _backend_kind(raw: str) -> BackendKind:

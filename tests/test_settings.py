@@ -32,6 +32,8 @@ def test_defaults_are_the_dev_deployment():
     assert settings.log_retention_days == 1
     assert settings.kms_propagation_wait == "30s"
     assert settings.key_deletion_window_days == 7
+    assert settings.ledger_deletion_protection is False
+    assert settings.max_payment_amount == "1000000.00"
     assert settings.backend == LocalBackendSettings(state_dir=ROOT / "terraform-state")
 
 
@@ -64,6 +66,11 @@ def test_settings_cannot_be_changed_after_validation():
         ("PAYMENT_KEY_DELETION_WINDOW_DAYS", "6", "from 7 to 30"),
         ("PAYMENT_KEY_DELETION_WINDOW_DAYS", "31", "from 7 to 30"),
         ("PAYMENT_KEY_DELETION_WINDOW_DAYS", "7.5", "from 7 to 30"),
+        ("PAYMENT_LEDGER_DELETION_PROTECTION", "yes", "use true or false"),
+        ("PAYMENT_MAX_AMOUNT", "0", "positive decimal"),
+        ("PAYMENT_MAX_AMOUNT", "1e6", "positive decimal"),
+        ("PAYMENT_MAX_AMOUNT", "100.1234", "at most 12 digits before and 3 after"),
+        ("PAYMENT_MAX_AMOUNT", "NaN", "positive decimal"),
         ("PAYMENT_STATE_BACKEND", "consul", "use local or s3"),
         ("PAYMENT_STATE_DIR", " ", "folder path"),
     ],

@@ -1,0 +1,47 @@
+"""IAM roles with inline policies, written as Python data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
+
+Statement = dict[str, Any]
+
+
+def allow(sid: str, actions: list[str], resources: list[str] | str) -> Statement:
+    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+
+
+def policy_json(statements: list[Statement]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+class ServiceRole(Construct):
+    """A role one AWS service may assume, with one inline policy: the permissions live and die with the role."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        service: str,
+        statements: list[Statement],
+        trust_conditions: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        trust: Statement = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+        if trust_conditions:
+            trust["Condition"] = trust_conditions
+        self.role = IamRole(self, "role", name=name, assume_role_policy=policy_json([trust]))
+        self.policy = IamRolePolicy(
+            self, "policy", name=f"{name}-policy", role=self.role.id, policy=policy_json(statements)
+        )
+
+    @property
+    def arn(self) -> str:
+        return self.role.arn

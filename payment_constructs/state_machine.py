@@ -1,0 +1,100 @@
+"""The Step Functions state machine, its role, and its logging into the encrypted vended-logs group."""
+
+from __future__ import annotations
+
+import json
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.sfn_state_machine import (
+    SfnStateMachine,
+    SfnStateMachineLoggingConfiguration,
+    SfnStateMachineTracingConfiguration,
+)
+from constructs import Construct
+
+from payment_constructs.aws_context import AwsContext
+from payment_constructs.iam import ServiceRole, allow
+from payment_constructs.payment_function import PaymentFunction
+from payment_constructs.workflow_definition import WorkflowTargets, payment_workflow
+
+STATES_PRINCIPAL = "states.amazonaws.com"
+# Step Functions delivers logs through CloudWatch Logs' vended-log APIs, which take no resource ARN: "*" is required
+# (Step Functions developer guide, "IAM policies for logging to CloudWatch Logs").
+LOG_DELIVERY_ACTIONS = [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+]
+# X-Ray's APIs take no resource ARN either.
+XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+
+
+class PaymentStateMachine(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        role_name: str,
+        ctx: AwsContext,
+        validation: PaymentFunction,
+        processing: PaymentFunction,
+        validation_timeout_seconds: int,
+        processing_timeout_seconds: int,
+        log_group: CloudwatchLogGroup,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.role = ServiceRole(
+            self,
+            "execution",
+            name=role_name,
+            service=STATES_PRINCIPAL,
+            statements=[
+                allow("InvokePaymentFunctions", ["lambda:InvokeFunction"], [validation.arn, processing.arn]),
+                allow("DeliverExecutionLogs", LOG_DELIVERY_ACTIONS, "*"),
+                allow("WriteTraces", XRAY_ACTIONS, "*"),
+            ],
+            # Confused-deputy guard: only this account's state machine of this name may use the role.
+            trust_conditions={
+                "StringEquals": {"aws:SourceAccount": ctx.account_id},
+                "ArnLike": {
+                    "aws:SourceArn": f"arn:{ctx.partition}:states:{ctx.region}:{ctx.account_id}:stateMachine:{name}"
+                },
+            },
+        )
+        targets = WorkflowTargets(
+            partition=ctx.partition,
+            validation_function_arn=validation.arn,
+            processing_function_arn=processing.arn,
+            validation_timeout_seconds=validation_timeout_seconds,
+            processing_timeout_seconds=processing_timeout_seconds,
+        )
+        self.state_machine = SfnStateMachine(
+            self,
+            "state_machine",
+            name=name,
+            type="STANDARD",  # exactly-once state transitions and a year of history: a payment is not a stream
+            role_arn=self.role.arn,
+            definition=json.dumps(payment_workflow(targets), indent=2),
+            logging_configuration=SfnStateMachineLoggingConfiguration(
+                # Log delivery wants the group's ARN with ':*' (the log streams), not the bare group ARN.
+                log_destination=f"{log_group.arn}:*",
+                level="ALL",
+                # Execution data is the payment: account ids and payment tokens. The ledger keeps it encrypted and
+                # access-controlled; logs are read far more widely, so they get events and errors, never the data.
+                include_execution_data=False,
+            ),
+            tracing_configuration=SfnStateMachineTracingConfiguration(enabled=True),
+            # CreateStateMachine checks that the role may deliver logs; the policy must exist before it.
+            depends_on=[self.role.policy, log_group],
+        )
+
+    @property
+    def arn(self) -> str:
+        return self.state_machine.arn
