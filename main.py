@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
+from payment_constructs import fast_synth
 from payment_constructs.cli import settings_or_exit
 
 settings = settings_or_exit()  # validated before jsii starts: bad input never becomes a Node stack trace
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+fast_synth.enable()  # before cdktf and the providers load; PAYMENT_SYNTH_OPTIMIZATIONS=off restores stock behaviour
 
 from cdktf import App  # noqa: E402  (loading cdktf starts the jsii kernel; only worth it with valid settings)
 
@@ -16,3 +18,4 @@ from payment_constructs.workflow_app import add_workflow_stacks  # noqa: E402
 app = App()
 add_workflow_stacks(app, settings)
 app.synth()
+fast_synth.after_synth()

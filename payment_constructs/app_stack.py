@@ -11,13 +11,13 @@ from payment_constructs.aws_context import AwsContext
 from payment_constructs.iam import allow
 from payment_constructs.key_check import checked_key
 from payment_constructs.lambda_package import handlers_package
-from payment_constructs.ledger_table import LedgerTable
+from payment_constructs.ledger_table import LedgerTable, ledger_key_use
 from payment_constructs.log_groups import EncryptedLogGroups
 from payment_constructs.naming import Names
 from payment_constructs.payment_function import FunctionSpec, PaymentFunction
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
-from payment_constructs.stack_contract import LOGS_KEY_ARN_OUTPUT
+from payment_constructs.stack_contract import DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import read_state_of, use_backend
 from payment_constructs.state_machine import PaymentStateMachine
 
@@ -37,9 +37,11 @@ class AppStack(TerraformStack):
         ctx = AwsContext(self, "context")
 
         encryption = read_state_of(self, "encryption", settings, encryption_stack)
-        # The encryption stack publishes this ARN only through its propagation wait (see kms_propagation.py).
+        # The encryption stack publishes both ARNs only through their propagation waits (see kms_propagation.py).
         logs_key_arn = encryption.get_string(LOGS_KEY_ARN_OUTPUT)
         logs_key = checked_key(self, "logs_key_check", logs_key_arn)
+        # Everything that encrypts payment data names the checked key, so it cannot be created before the check.
+        data_key_arn = checked_key(self, "data_key_check", encryption.get_string(DATA_KEY_ARN_OUTPUT)).arn
 
         self.log_groups = EncryptedLogGroups(
             self,
@@ -50,7 +52,11 @@ class AppStack(TerraformStack):
             wait_for=[logs_key],  # a disabled or missing key fails the plan before any group is created
         )
         self.ledger = LedgerTable(
-            self, "ledger", name=names.ledger_table, deletion_protection=settings.ledger_deletion_protection
+            self,
+            "ledger",
+            name=names.ledger_table,
+            deletion_protection=settings.ledger_deletion_protection,
+            kms_key_arn=data_key_arn,
         )
 
         package = handlers_package(self, "handlers_package", Path(App.of(self).outdir) / "lambda-packages")
@@ -66,6 +72,7 @@ class AppStack(TerraformStack):
                 environment={"MAX_PAYMENT_AMOUNT": settings.max_payment_amount},
             ),
             package=package,
+            data_key_arn=data_key_arn,
             log_group=self.log_groups.validation,
             role_name=names.role(names.validation_function),
         )
@@ -80,9 +87,13 @@ class AppStack(TerraformStack):
                 memory_mb=FUNCTION_MEMORY_MB,
                 environment={"LEDGER_TABLE": self.ledger.name},
                 # The conditional PutItem and the consistent GetItem of a replay: nothing else, on this table only.
-                extra_statements=[allow("RecordPayment", ["dynamodb:PutItem", "dynamodb:GetItem"], [self.ledger.arn])],
+                extra_statements=[
+                    allow("RecordPayment", ["dynamodb:PutItem", "dynamodb:GetItem"], [self.ledger.arn]),
+                    ledger_key_use(ctx, data_key_arn),
+                ],
             ),
             package=package,
+            data_key_arn=data_key_arn,
             log_group=self.log_groups.processing,
             role_name=names.role(names.processing_function),
         )
@@ -97,6 +108,7 @@ class AppStack(TerraformStack):
             validation_timeout_seconds=VALIDATION_TIMEOUT_SECONDS,
             processing_timeout_seconds=PROCESSING_TIMEOUT_SECONDS,
             log_group=self.log_groups.state_machine,
+            data_key_arn=data_key_arn,
         )
         self._outputs()
 

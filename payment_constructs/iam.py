@@ -12,8 +12,13 @@ from constructs import Construct
 Statement = dict[str, Any]
 
 
-def allow(sid: str, actions: list[str], resources: list[str] | str) -> Statement:
-    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+def allow(
+    sid: str, actions: list[str], resources: list[str] | str, condition: dict[str, Any] | None = None
+) -> Statement:
+    statement: Statement = {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+    if condition:
+        statement["Condition"] = condition
+    return statement
 
 
 def policy_json(statements: list[Statement]) -> str:

@@ -10,11 +10,16 @@ from cdktf_cdktf_provider_aws.dynamodb_table import (
 )
 from constructs import Construct
 
+from payment_constructs.aws_context import AwsContext
+from payment_constructs.iam import Statement, allow
+
 LEDGER_PARTITION_KEY = "payment_id"  # the idempotency key the processing handler's condition expression names
 
 
 class LedgerTable(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, name: str, deletion_protection: bool) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, name: str, deletion_protection: bool, kms_key_arn: str
+    ) -> None:
         super().__init__(scope, construct_id)
         self.table = DynamodbTable(
             self,
@@ -26,7 +31,7 @@ class LedgerTable(Construct):
             hash_key=LEDGER_PARTITION_KEY,
             attribute=[DynamodbTableAttribute(name=LEDGER_PARTITION_KEY, type="S")],
             point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
-            server_side_encryption=DynamodbTableServerSideEncryption(enabled=True),
+            server_side_encryption=DynamodbTableServerSideEncryption(enabled=True, kms_key_arn=kms_key_arn),
             deletion_protection_enabled=deletion_protection,
         )
 
@@ -37,3 +42,17 @@ class LedgerTable(Construct):
     @property
     def name(self) -> str:
         return self.table.name
+
+
+def ledger_key_use(ctx: AwsContext, kms_key_arn: str) -> Statement:
+    """What a reader or writer of a table encrypted with a customer key needs of the key, and only via DynamoDB.
+
+    DynamoDB calls KMS on the caller's behalf (DynamoDB developer guide, "Authorizing use of your customer managed
+    key"): kms:ViaService keeps the grant from being usable anywhere but through DynamoDB in this region.
+    """
+    return allow(
+        "UseDataKeyThroughDynamoDB",
+        ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+        [kms_key_arn],
+        {"StringEquals": {"kms:ViaService": f"dynamodb.{ctx.region}.{ctx.dns_suffix}"}},
+    )

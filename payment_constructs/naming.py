@@ -54,6 +54,10 @@ class Names:
     def logs_key_alias(self) -> str:
         return f"alias/{PROJECT}-logs-{self.environment}"
 
+    @property
+    def data_key_alias(self) -> str:
+        return f"alias/{PROJECT}-data-{self.environment}"
+
     def role(self, owner: str) -> str:
         """The IAM role of one function or of the state machine, named after its owner."""
         return f"{owner}-role"

@@ -41,6 +41,7 @@ class PaymentFunction(Construct):
         *,
         spec: FunctionSpec,
         package: HandlersPackage,
+        data_key_arn: str,
         log_group: CloudwatchLogGroup,
         role_name: str,
     ) -> None:
@@ -54,6 +55,8 @@ class PaymentFunction(Construct):
                 # Only its own group: the function cannot create groups (none would be encrypted) or write elsewhere.
                 allow("WriteOwnLogGroup", ["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log_group.arn}:*"]),
                 allow("WriteTraces", XRAY_WRITE_ACTIONS, "*"),
+                # Lambda decrypts the environment with the execution role's permissions when the function starts.
+                allow("DecryptEnvironment", ["kms:Decrypt"], [data_key_arn]),
                 *spec.extra_statements,
             ],
         )
@@ -70,7 +73,8 @@ class PaymentFunction(Construct):
             source_code_hash=package.source_code_hash,
             timeout=spec.timeout_seconds,
             memory_size=spec.memory_mb,
-            environment=LambdaFunctionEnvironment(variables=spec.environment) if spec.environment else None,
+            environment=LambdaFunctionEnvironment(variables=spec.environment),
+            kms_key_arn=data_key_arn,  # the environment names the ledger and limits: payment configuration
             # Lambda writes to /aws/lambda/<name> and creates that group itself (unencrypted, kept forever) on the
             # first invoke if it does not exist yet; Terraform's create then fails with ResourceAlreadyExists. So
             # the group is ours, named here, and the function waits for it.

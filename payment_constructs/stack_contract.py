@@ -11,3 +11,4 @@ APP_STACK = "app"
 
 # The app stack reads these through terraform_remote_state.
 LOGS_KEY_ARN_OUTPUT = "logs_key_arn"
+DATA_KEY_ARN_OUTPUT = "data_key_arn"

@@ -7,6 +7,7 @@ import json
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.sfn_state_machine import (
     SfnStateMachine,
+    SfnStateMachineEncryptionConfiguration,
     SfnStateMachineLoggingConfiguration,
     SfnStateMachineTracingConfiguration,
 )
@@ -48,8 +49,11 @@ class PaymentStateMachine(Construct):
         validation_timeout_seconds: int,
         processing_timeout_seconds: int,
         log_group: CloudwatchLogGroup,
+        data_key_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
+        state_machine_arn = f"arn:{ctx.partition}:states:{ctx.region}:{ctx.account_id}:stateMachine:{name}"
+        logs_arn_pattern = f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:*"
         self.role = ServiceRole(
             self,
             "execution",
@@ -59,13 +63,25 @@ class PaymentStateMachine(Construct):
                 allow("InvokePaymentFunctions", ["lambda:InvokeFunction"], [validation.arn, processing.arn]),
                 allow("DeliverExecutionLogs", LOG_DELIVERY_ACTIONS, "*"),
                 allow("WriteTraces", XRAY_ACTIONS, "*"),
+                # Step Functions encrypts execution data with the data key, naming the state machine as context.
+                allow(
+                    "EncryptExecutionData",
+                    ["kms:Decrypt", "kms:GenerateDataKey"],
+                    [data_key_arn],
+                    {"StringEquals": {"kms:EncryptionContext:aws:states:stateMachineArn": state_machine_arn}},
+                ),
+                # With logging on, log delivery asks for data keys in the role's name, with the logs ARN as context.
+                allow(
+                    "EncryptDeliveredLogs",
+                    ["kms:GenerateDataKey"],
+                    [data_key_arn],
+                    {"StringEquals": {"kms:EncryptionContext:SourceArn": logs_arn_pattern}},
+                ),
             ],
             # Confused-deputy guard: only this account's state machine of this name may use the role.
             trust_conditions={
                 "StringEquals": {"aws:SourceAccount": ctx.account_id},
-                "ArnLike": {
-                    "aws:SourceArn": f"arn:{ctx.partition}:states:{ctx.region}:{ctx.account_id}:stateMachine:{name}"
-                },
+                "ArnLike": {"aws:SourceArn": state_machine_arn},
             },
         )
         targets = WorkflowTargets(
@@ -91,6 +107,11 @@ class PaymentStateMachine(Construct):
                 include_execution_data=False,
             ),
             tracing_configuration=SfnStateMachineTracingConfiguration(enabled=True),
+            encryption_configuration=SfnStateMachineEncryptionConfiguration(
+                type="CUSTOMER_MANAGED_KMS_KEY",
+                kms_key_id=data_key_arn,
+                kms_data_key_reuse_period_seconds=300,  # the default: one GenerateDataKey per 5 minutes, not per state
+            ),
             # CreateStateMachine checks that the role may deliver logs; the policy must exist before it.
             depends_on=[self.role.policy, log_group],
         )

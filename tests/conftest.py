@@ -5,12 +5,14 @@ cdktf is imported inside the fixtures, not at module level, so the handler tests
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from payment_constructs import fast_synth
 from payment_constructs.naming import Names
 from payment_constructs.settings import Settings
 from tests.synthesized import SynthesizedApp
@@ -28,13 +30,22 @@ TEST_ENVIRONMENT = {
 
 
 def synthesize(settings: Settings, outdir: Path) -> SynthesizedApp:
-    from cdktf import App
+    """Synthesize as main.py does, fast path included (tests/fast_synth proves it changes nothing in the output;
+    PAYMENT_SYNTH_OPTIMIZATIONS=off runs the suite on stock imports)."""
+    gc_was_enabled = gc.isenabled()
+    fast_synth.enable()
+    try:
+        from cdktf import App
 
-    from payment_constructs.workflow_app import add_workflow_stacks
+        from payment_constructs.workflow_app import add_workflow_stacks
 
-    app = App(outdir=str(outdir))
-    add_workflow_stacks(app, settings)
-    app.synth()
+        app = App(outdir=str(outdir))
+        add_workflow_stacks(app, settings)
+        app.synth()
+    finally:
+        fast_synth.after_synth()
+        if gc_was_enabled:
+            gc.enable()  # the rest of the suite (hypothesis above all) makes garbage a collector should see
     return SynthesizedApp(outdir)
 
 

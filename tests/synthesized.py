@@ -29,6 +29,20 @@ class Stack:
         assert len(found) == 1, f"expected one {resource_type} in {self.name}, found {sorted(found)}"
         return next(iter(found.items()))
 
+    def key_by_alias(self, alias: str) -> tuple[str, dict[str, Any]]:
+        """The aws_kms_key an alias points at, with its Terraform name."""
+        (target,) = [a["target_key_id"] for a in self.resources("aws_kms_alias").values() if a["name"] == alias]
+        key_name = reference(target).split(".")[1]
+        return key_name, self.resources("aws_kms_key")[key_name]
+
+    def sleep_for_key(self, key_name: str) -> tuple[str, dict[str, Any]]:
+        """The time_sleep whose triggers carry this key's ARN."""
+        (found,) = [
+            (name, sleep) for name, sleep in self.resources("time_sleep").items()
+            if sleep["triggers"]["key_arn"] == f"${{aws_kms_key.{key_name}.arn}}"
+        ]
+        return found
+
     def output(self, name: str) -> dict[str, Any]:
         return self.document["output"][name]
 

@@ -12,8 +12,13 @@ from tests.synthesized import reference
 
 
 @pytest.fixture(scope="session")
-def logs_key(encryption_stack):
-    return encryption_stack.only("aws_kms_key")
+def logs_key(encryption_stack, names):
+    return encryption_stack.key_by_alias(names.logs_key_alias)
+
+
+@pytest.fixture(scope="session")
+def logs_key_sleep(encryption_stack, logs_key):
+    return encryption_stack.sleep_for_key(logs_key[0])
 
 
 @pytest.fixture(scope="session")
@@ -125,23 +130,24 @@ def test_other_ways_to_break_log_group_encryption_are_caught(logs_key, names, mi
     assert logs_key_policy_problems(json.dumps(policy), names.log_groups), mistake
 
 
-def test_the_key_is_symmetric_rotated_and_for_encryption(logs_key):
-    _, key = logs_key
+@pytest.mark.parametrize("alias", ["logs_key_alias", "data_key_alias"])
+def test_every_key_is_symmetric_rotated_and_for_encryption(encryption_stack, names, alias):
+    _, key = encryption_stack.key_by_alias(getattr(names, alias))
     assert key["customer_master_key_spec"] == "SYMMETRIC_DEFAULT"
     assert key["key_usage"] == "ENCRYPT_DECRYPT"
     assert key["enable_key_rotation"] is True
 
 
-def test_the_key_deletion_window_comes_from_settings(logs_key, settings):
-    _, key = logs_key
-    assert key["deletion_window_in_days"] == settings.key_deletion_window_days == 10
+def test_the_key_deletion_window_comes_from_settings(encryption_stack, settings):
+    windows = [key["deletion_window_in_days"] for key in encryption_stack.resources("aws_kms_key").values()]
+    assert windows == [settings.key_deletion_window_days] * 2 == [10, 10]
 
 
-def test_the_alias_names_the_key_for_its_environment(encryption_stack, logs_key):
-    key_name, _ = logs_key
-    _, alias = encryption_stack.only("aws_kms_alias")
-    assert alias["name"] == "alias/payment-workflow-logs-qa"
-    assert reference(alias["target_key_id"]) == f"aws_kms_key.{key_name}.key_id"
+def test_each_key_has_an_alias_naming_its_purpose_and_environment(encryption_stack):
+    aliases = sorted(a["name"] for a in encryption_stack.resources("aws_kms_alias").values())
+    assert aliases == ["alias/payment-workflow-data-qa", "alias/payment-workflow-logs-qa"]
+    targets = {reference(a["target_key_id"]) for a in encryption_stack.resources("aws_kms_alias").values()}
+    assert targets == {f"aws_kms_key.{name}.key_id" for name in encryption_stack.resources("aws_kms_key")}
 
 
 def test_every_resource_is_tagged_with_project_environment_and_owner(encryption_stack, settings):
@@ -152,22 +158,22 @@ def test_every_resource_is_tagged_with_project_environment_and_owner(encryption_
     ]
 
 
-def test_the_propagation_wait_lasts_as_configured(encryption_stack, settings):
-    _, sleep = encryption_stack.only("time_sleep")
-    assert sleep["create_duration"] == settings.kms_propagation_wait == "45s"
+def test_every_propagation_wait_lasts_as_configured(encryption_stack, settings):
+    durations = [sleep["create_duration"] for sleep in encryption_stack.resources("time_sleep").values()]
+    assert durations == [settings.kms_propagation_wait] * 2 == ["45s", "45s"]
 
 
-def test_the_wait_reruns_when_the_key_or_its_policy_changes(encryption_stack, logs_key):
+def test_the_wait_reruns_when_the_key_or_its_policy_changes(logs_key, logs_key_sleep):
     key_name, _ = logs_key
-    _, sleep = encryption_stack.only("time_sleep")
+    _, sleep = logs_key_sleep
     assert sleep["triggers"] == {
         "key_arn": f"${{aws_kms_key.{key_name}.arn}}",
         "policy_sha256": f"${{sha256(aws_kms_key.{key_name}.policy)}}",
     }
 
 
-def test_the_key_arn_is_published_only_through_the_wait(encryption_stack):
-    sleep_name, _ = encryption_stack.only("time_sleep")
+def test_the_key_arn_is_published_only_through_the_wait(encryption_stack, logs_key_sleep):
+    sleep_name, _ = logs_key_sleep
     output = encryption_stack.output("logs_key_arn")
     assert reference(output["value"]) == f"time_sleep.{sleep_name}.triggers.key_arn"
     assert "aws_kms_key" not in json.dumps(encryption_stack.document["output"])

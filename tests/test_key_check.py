@@ -9,7 +9,11 @@ from tests.synthesized import reference
 
 @pytest.fixture(scope="session")
 def key_check(app_stack) -> tuple[str, dict]:
-    (found,) = app_stack.data_sources("aws_kms_key").items()
+    """The check of the log-group key (the data key has its own, tested with the data key)."""
+    (found,) = [
+        (name, data) for name, data in app_stack.data_sources("aws_kms_key").items()
+        if data["key_id"] == "${data.terraform_remote_state.encryption.outputs.logs_key_arn}"
+    ]
     return found
 
 

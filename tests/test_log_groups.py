@@ -29,16 +29,15 @@ def test_every_log_group_is_encrypted_with_the_key_read_from_the_encryption_stac
         assert reference(group["kms_key_id"]) == "data.terraform_remote_state.encryption.outputs.logs_key_arn"
 
 
-def test_every_log_group_waits_for_the_key_policy_to_propagate(log_groups, encryption_stack):
+def test_every_log_group_waits_for_the_key_policy_to_propagate(log_groups, encryption_stack, names):
     """Follow kms_key_id back across the two states: it must resolve to the sleep's trigger, not to the key."""
-    sleep_name, _ = encryption_stack.only("time_sleep")
-    key_name, _ = encryption_stack.only("aws_kms_key")
+    key_name, _ = encryption_stack.key_by_alias(names.logs_key_alias)
+    sleep_name, sleep = encryption_stack.sleep_for_key(key_name)
+    assert reference(sleep["triggers"]["key_arn"]) == f"aws_kms_key.{key_name}.arn"
     for group in log_groups.values():
         output_name = reference(group["kms_key_id"]).rsplit(".", 1)[-1]
         through = reference(encryption_stack.output(output_name)["value"])
         assert through == f"time_sleep.{sleep_name}.triggers.key_arn"
-        _, sleep = encryption_stack.only("time_sleep")
-        assert reference(sleep["triggers"]["key_arn"]) == f"aws_kms_key.{key_name}.arn"
 
 
 def test_no_log_group_can_bypass_the_wait_by_naming_the_key_directly(log_groups):

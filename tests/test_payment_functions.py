@@ -109,10 +109,12 @@ def test_each_function_may_write_only_to_its_own_log_group(functions, app_stack,
     assert logs["Resource"] == [f"${{aws_cloudwatch_log_group.{group}.arn}}:*"]
 
 
-def test_validation_may_do_nothing_but_log_and_trace(functions, app_stack):
+def test_validation_may_do_nothing_but_log_trace_and_read_its_environment(functions, app_stack):
     role_name, _ = role_of(app_stack, functions["validation"][1])
     actions = sorted(a for s in policy_of(app_stack, role_name)["Statement"] for a in s["Action"])
-    assert actions == ["logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+    assert actions == [
+        "kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords", "xray:PutTraceSegments"
+    ]
 
 
 def test_processing_may_put_and_get_items_of_the_ledger_table_only(functions, app_stack):

@@ -195,7 +195,7 @@ def test_the_state_machine_may_invoke_exactly_the_two_payment_functions(role_pol
 
 def test_the_state_machine_role_allows_nothing_else(role_policy):
     assert sorted(s["Sid"] for s in role_policy["Statement"]) == [
-        "DeliverExecutionLogs", "InvokePaymentFunctions", "WriteTraces"
+        "DeliverExecutionLogs", "EncryptDeliveredLogs", "EncryptExecutionData", "InvokePaymentFunctions", "WriteTraces"
     ]
 
 
