@@ -1,0 +1,115 @@
+"""``python -m local_run``: run the sample payments (or one of your own) through the synthesized workflow.
+
+Exit status: 0 when every outcome is as expected, 1 when one differs, 2 when
+the run could not start (no synthesized stack, an unreadable payment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from local_run.emulator import local_workflow
+from local_run.interpolation import UnresolvedInterpolationError
+from local_run.runner import SampleResult, render_results, run_samples
+from local_run.samples import EXPECTATION_SUFFIX, load_sample, load_samples
+from local_run.stack import STACK_FILE, StackError, WorkflowStack, read_stack_file
+
+EXIT_AS_EXPECTED = 0
+EXIT_DIFFERS = 1
+EXIT_CANNOT_RUN = 2
+# moto's interpreter logs every caught task failure at ERROR with its whole
+# state tree; the table already shows each failure, once and readably.
+_NOISY_LOGGERS = ("moto.stepfunctions.parser",)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        stack = _read_stack(args.outdir)
+        samples = [load_sample(args.payment)] if args.payment else load_samples(args.samples)
+    except _CannotRun as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except (OSError, ValueError, KeyError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+    _configure_logging(verbose=args.verbose)
+    try:
+        with local_workflow(stack, retry_wait_scale=args.retry_wait_scale) as workflow:
+            results = run_samples(workflow, samples)
+            waits = list(workflow.retry_waits.requested)
+    except UnresolvedInterpolationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+    print(_banner(stack, args.outdir))
+    print(render_results(results))
+    print(_summary(results, waits, args.retry_wait_scale))
+    return EXIT_AS_EXPECTED if all(result.as_expected for result in results) else EXIT_DIFFERS
+
+
+class _CannotRun(Exception):
+    pass
+
+
+def _read_stack(outdir: Path) -> WorkflowStack:
+    path = outdir / STACK_FILE
+    if not path.exists():
+        raise _CannotRun(f"{path} not found; run make synth first")
+    try:
+        return read_stack_file(outdir)
+    except (StackError, KeyError, json.JSONDecodeError) as error:
+        raise _CannotRun(f"{path}: {error}") from error
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m local_run", description=__doc__.splitlines()[0])
+    parser.add_argument("--payment", type=Path, help="run this payment (JSON file) instead of the samples")
+    parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"), help="cdktf synth output (cdktf.out)")
+    parser.add_argument("--samples", type=Path, default=Path("samples"), help="sample folder (samples)")
+    parser.add_argument(
+        "--retry-wait-scale",
+        type=float,
+        default=0.0,
+        help="fraction of each Step Functions Retry wait actually slept (0: none, 1: as on AWS)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the handlers' log records")
+    return parser
+
+
+def _configure_logging(*, verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="  log %(name)s: %(message)s")
+    for name in _NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _banner(stack: WorkflowStack, outdir: Path) -> str:
+    import moto
+
+    functions = ", ".join(spec.function_name for spec in stack.functions)
+    return (
+        f"{stack.state_machine.name} from {outdir / STACK_FILE} on moto {moto.__version__} ({stack.region})\n"
+        f"functions: {functions}; ledger: {stack.table.name}\n"
+    )
+
+
+def _summary(results: Sequence[SampleResult], waits: Sequence[float], scale: float) -> str:
+    checked = [result for result in results if result.differences is not None]
+    matched = sum(1 for result in checked if result.as_expected)
+    noun = "payment" if len(results) == 1 else "payments"
+    lines = [f"\n{len(results)} {noun} run; {matched} of {len(checked)} with an expectation ended as expected."]
+    if len(checked) < len(results):
+        lines.append(f"No expectation for the others: put one beside a payment as <name>{EXPECTATION_SUFFIX}.")
+    if waits:
+        requested = sum(waits)
+        lines.append(
+            f"Retry waits: {len(waits)} requested ({requested:.2f} s), slept {requested * scale:.2f} s "
+            f"(--retry-wait-scale {scale:g})."
+        )
+    return "\n".join(lines)

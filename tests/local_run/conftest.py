@@ -1,0 +1,36 @@
+"""One local workflow, deployed from the synthesized app stack, shared by this package's tests.
+
+Deploying costs about a second (moto's Step Functions parser is slow to load),
+so the workflow lives for the package, not per test. Tests stay independent
+by using payment ids of their own and by leaving no injected faults behind.
+The stack comes from the session's `synthesized` fixture, i.e. the definition
+`cdktf synth` writes, never a copy of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from local_run.emulator import LocalWorkflow, local_workflow
+from local_run.stack import WorkflowStack, read_stack
+from tests.synthesized import SynthesizedApp
+
+
+@pytest.fixture(scope="package")
+def workflow_stack(synthesized: SynthesizedApp) -> WorkflowStack:
+    app = synthesized.stack("app")
+    return read_stack(app.document, app.working_dir)
+
+
+@pytest.fixture(scope="package")
+def deployed_workflow(workflow_stack: WorkflowStack) -> Iterator[LocalWorkflow]:
+    with local_workflow(workflow_stack) as workflow:
+        yield workflow
+
+
+@pytest.fixture
+def workflow(deployed_workflow: LocalWorkflow) -> Iterator[LocalWorkflow]:
+    yield deployed_workflow
+    deployed_workflow.router.clear_faults()
