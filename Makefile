@@ -36,8 +36,15 @@ CDKTF := CI=true npx --no-install cdktf
 
 .PHONY: synth test lint deps clean
 
+# The app runs directly, as `cdktf synth` would run it (same output, tests/test_synth_identity.py), without the CLI's
+# own start-up; and not at all when nothing that affects the output changed (tools/synth_inputs.py).
 synth: deps
-	$(CDKTF) synth --output cdktf.out
+	@if $(PY) tools/synth_inputs.py fresh cdktf.out; then \
+		echo "cdktf.out is up to date"; \
+	else \
+		CDKTF_OUTDIR=cdktf.out $(PY) main.py && $(PY) tools/synth_inputs.py record cdktf.out && \
+		echo "Synthesized the stacks encryption and app into cdktf.out"; \
+	fi
 
 test: deps
 	$(PY) -m pytest

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from payment_constructs import fast_synth
 from payment_constructs.naming import Names
 from payment_constructs.settings import Settings
+from tests import background_synth
 from tests.synthesized import SynthesizedApp
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -27,6 +30,34 @@ TEST_ENVIRONMENT = {
     "PAYMENT_KMS_PROPAGATION_WAIT": "45s",
     "PAYMENT_KEY_DELETION_WINDOW_DAYS": "10",
 }
+
+
+BACKGROUND_SYNTHS = pytest.StashKey[dict[str, background_synth.BackgroundSynth]]()
+IDENTITY_TESTS = "tests/test_synth_identity.py"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the whole-app synths the identity tests compare, if they are selected, before any test runs."""
+    if not any(item.nodeid.startswith(IDENTITY_TESTS) for item in session.items):
+        return
+    base = Path(tempfile.mkdtemp(prefix="background-synth-"))
+    session.config.stash[BACKGROUND_SYNTHS] = {
+        "stock": background_synth.start("stock", base, optimizations=False, via_cli=False),
+        "fast": background_synth.start("fast", base, optimizations=True, via_cli=False),
+        "cli": background_synth.start("cli", base, optimizations=True, via_cli=True),
+    }
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for synth in session.config.stash.get(BACKGROUND_SYNTHS, {}).values():
+        if synth.process.poll() is None:
+            synth.process.kill()
+        shutil.rmtree(synth.outdir.parent.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def background_synths(request: pytest.FixtureRequest) -> dict[str, background_synth.BackgroundSynth]:
+    return request.config.stash[BACKGROUND_SYNTHS]
 
 
 def synthesize(settings: Settings, outdir: Path) -> SynthesizedApp:

@@ -1,0 +1,41 @@
+"""The fast path and the direct run change how long synth takes, never what it writes."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from tests.background_synth import CDKTF_CLI
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """Every file that is missing on one side or differs in a byte, recursively."""
+    found: list[str] = []
+
+    def walk(comparison: filecmp.dircmp[str], prefix: str) -> None:
+        found.extend(f"{prefix}{name} (only one side)" for name in comparison.left_only + comparison.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(
+            comparison.left, comparison.right, comparison.common_files, shallow=False
+        )
+        found.extend(f"{prefix}{name}" for name in mismatch + errors)
+        for name, sub in comparison.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return found
+
+
+def test_the_fast_path_writes_byte_identical_output_to_a_stock_synth(background_synths):
+    fast = background_synths["fast"].outcome()
+    stock = background_synths["stock"].outcome()
+    assert (fast / "stacks" / "app" / "cdk.tf.json").is_file()
+    assert differences(stock, fast) == []
+
+
+@pytest.mark.skipif(not CDKTF_CLI.exists(), reason="needs the cdktf CLI: make deps")
+def test_running_the_app_directly_writes_what_cdktf_synth_writes(background_synths):
+    cli = background_synths["cli"].outcome()
+    direct = background_synths["fast"].outcome()
+    assert differences(cli, direct) == []
