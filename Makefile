@@ -72,3 +72,25 @@ clean:
 .PHONY: run-local
 run-local: synth
 	$(PY) -m local_run $(if $(PAYMENT),--payment $(PAYMENT))
+
+# checkov gate and deploy review (synth_review/, tools/, .checkov.yaml).
+CHECKOV_VENV := $(TOOLS)/checkov
+CHECKOV_TOOL := $(CHECKOV_VENV)/.installed
+
+# checkov gets its own venv: its dependency pins conflict with the project's. --no-deps --require-hashes: pip installs
+# exactly tools/checkov-requirements.txt (regenerate with tools/pin_checkov.py) and resolves nothing.
+$(CHECKOV_TOOL): tools/checkov-requirements.txt
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --no-deps --require-hashes -r tools/checkov-requirements.txt
+	touch $@
+
+# tests/review/test_checkov_gate.py runs checkov from that venv, so `make test` installs it first.
+test: $(CHECKOV_TOOL)
+
+.PHONY: graphviz review
+graphviz:
+	command -v dot >/dev/null || (apt-get update -qq && apt-get install -y -qq graphviz)
+
+review: synth $(CHECKOV_TOOL) graphviz
+	$(PY) -m synth_review --outdir cdktf.out

@@ -1,0 +1,170 @@
+"""Every IAM statement the stacks will apply, and the wildcard rule.
+
+A `*` action or a `"Resource": "*"` is always shown flagged; it fails the review only where a resource could have
+been named. Some APIs take no resource at all, so `"*"` is the only thing IAM accepts for them, and in a KMS key
+policy `"Resource": "*"` means "this key".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from synth_review.findings import Finding
+from synth_review.placeholders import with_placeholders
+from synth_review.references import whole_reference
+from synth_review.synthesized import Block, Stack, SynthesizedApp
+
+# APIs that IAM authorizes only on "*" (Service Authorization Reference: no resource type listed for them).
+ACTIONS_WITHOUT_RESOURCES = frozenset(a.lower() for a in (
+    # Step Functions / Lambda log delivery to CloudWatch Logs (vended logs).
+    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+    # X-Ray tracing from Lambda and Step Functions.
+    "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+))
+
+# Resource policies attached to one KMS key: "Resource": "*" there is the key itself.
+KEY_POLICIES = frozenset({("aws_kms_key", "policy"), ("aws_kms_key_policy", "policy")})
+POLICY_ATTRIBUTES = ("policy", "assume_role_policy")
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    stack: str
+    owner: str  # "aws_iam_role_policy.x.policy"
+    sid: str
+    effect: str
+    principal: str
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    key_policy: bool
+
+    @property
+    def wildcard_actions(self) -> tuple[str, ...]:
+        return tuple(a for a in self.actions if "*" in a or a.startswith("NOT "))
+
+    @property
+    def any_resource(self) -> bool:
+        return any(r == "*" or r.startswith("NOT ") for r in self.resources)
+
+    @property
+    def flags(self) -> str:
+        marks = []
+        if self.wildcard_actions:
+            marks.append("*action")
+        if self.any_resource:
+            marks.append("*resource")
+        return ",".join(marks)
+
+    def problem(self) -> str | None:
+        """Why this statement grants more than it could, or None; Deny and key-policy statements never do."""
+        if self.effect != "Allow" or self.key_policy:
+            return None
+        if self.wildcard_actions:
+            return f"wildcard action {', '.join(self.wildcard_actions)}: name the actions the code calls"
+        if self.any_resource:
+            named = [a for a in self.actions if a.lower() not in ACTIONS_WITHOUT_RESOURCES]
+            if named:
+                return f"{', '.join(named)} on \"*\": these actions take a resource ARN, name it"
+        return None
+
+
+def statement_rows(app: SynthesizedApp) -> list[StatementRow]:
+    return [row for stack in app.stacks for row in _stack_rows(stack)]
+
+
+def iam_findings(app: SynthesizedApp) -> list[Finding]:
+    return [
+        Finding("wildcard-action", row.stack, f"{row.owner} {row.sid}".strip(), problem)
+        for row in statement_rows(app)
+        if (problem := row.problem())
+    ]
+
+
+def _stack_rows(stack: Stack) -> Iterator[StatementRow]:
+    documents = {b.name: b for b in stack.data_sources("aws_iam_policy_document")}
+    for block in stack.resources():
+        for attribute, policy in _policies(block):
+            owner = f"{block.address}.{attribute}"
+            key_policy = (block.type, attribute.split("[")[0]) in KEY_POLICIES
+            document = _document_reference(policy, documents)
+            statements = _document_statements(document) if document else _json_statements(policy)
+            for statement in statements:
+                yield _row(stack.name, owner, statement, key_policy)
+
+
+def _policies(block: Block) -> Iterator[tuple[str, Any]]:
+    for attribute in POLICY_ATTRIBUTES:
+        if attribute in block.body:
+            yield attribute, block.body[attribute]
+    for index, inline in enumerate(block.body.get("inline_policy", []) or []):
+        if isinstance(inline, dict) and "policy" in inline:
+            yield f"inline_policy[{index}]", inline["policy"]
+
+
+def _document_reference(policy: Any, documents: dict[str, Block]) -> Block | None:
+    expression = whole_reference(policy) or ""
+    prefix = "data.aws_iam_policy_document."
+    if expression.startswith(prefix) and expression.endswith(".json"):
+        return documents.get(expression[len(prefix):-len(".json")])
+    return None
+
+
+def _json_statements(policy: Any) -> list[dict[str, Any]]:
+    if not isinstance(policy, str):
+        return [{"Sid": "(not JSON)", "Effect": "?", "Action": [repr(policy)]}]
+    try:
+        parsed = json.loads(with_placeholders(policy))
+    except json.JSONDecodeError:
+        return [{"Sid": "(not JSON)", "Effect": "?", "Action": [with_placeholders(policy)[:60]]}]
+    statements = parsed.get("Statement", []) if isinstance(parsed, dict) else []
+    return statements if isinstance(statements, list) else [statements]
+
+
+def _document_statements(document: Block) -> list[dict[str, Any]]:
+    """aws_iam_policy_document's HCL-shaped statements, in the JSON policy's vocabulary."""
+    statements = []
+    for block in document.body.get("statement", []):
+        principals = block.get("principals", [])
+        statements.append({
+            "Sid": block.get("sid", ""),
+            "Effect": block.get("effect", "Allow"),
+            "Principal": {p.get("type", "?"): p.get("identifiers", []) for p in principals},
+            "Action": block.get("actions", []),
+            "NotAction": block.get("not_actions", []),
+            "Resource": block.get("resources", []),
+            "NotResource": block.get("not_resources", []),
+        })
+    return statements
+
+
+def _row(stack: str, owner: str, statement: dict[str, Any], key_policy: bool) -> StatementRow:
+    actions = _as_list(statement.get("Action")) + [f"NOT {a}" for a in _as_list(statement.get("NotAction"))]
+    resources = _as_list(statement.get("Resource")) + [f"NOT {r}" for r in _as_list(statement.get("NotResource"))]
+    return StatementRow(
+        stack=stack,
+        owner=owner,
+        sid=str(statement.get("Sid", "")),
+        effect=str(statement.get("Effect", "")),
+        principal=_principal(statement.get("Principal")),
+        actions=tuple(with_placeholders(str(a)) for a in actions),
+        resources=tuple(with_placeholders(str(r)) for r in resources),
+        key_policy=key_policy,
+    )
+
+
+def _principal(principal: Any) -> str:
+    if principal is None:
+        return ""
+    if isinstance(principal, str):
+        return principal
+    return " ".join(f"{kind}:{value}" for kind, values in principal.items() for value in _as_list(values))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,151 @@
+"""The review a platform engineer reads before approving a deploy, assembled from the synthesized JSON.
+
+Each section answers one question a reviewer asks about a stack; the verdict at the end lists every rule that
+failed. The text goes to the terminal and, unchanged, to cdktf.out/review/review.txt.
+"""
+
+from __future__ import annotations
+
+import os
+
+from synth_review.checkov_gate import CheckovResult, Failure
+from synth_review.cross_stack import cross_stack_values
+from synth_review.findings import Finding
+from synth_review.iam import statement_rows
+from synth_review.log_groups import log_group_rows
+from synth_review.state_machine import machines
+from synth_review.synthesized import Stack, SynthesizedApp
+from synth_review.table import table
+
+
+def render(app: SynthesizedApp, findings: list[Finding], checkov: CheckovResult | None, checkov_note: str) -> str:
+    order = " -> ".join(s.name for s in app.stacks)
+    lines = [f"Deployment review of {app.outdir} ({len(app.stacks)} stacks, deploy order: {order})", ""]
+    for stack in app.stacks:
+        lines += _stack_section(app, stack, checkov)
+    lines += _checkov_section(app, checkov, checkov_note)
+    lines += _verdict(findings)
+    return "\n".join(lines) + "\n"
+
+
+def _stack_section(app: SynthesizedApp, stack: Stack, checkov: CheckovResult | None) -> list[str]:
+    lines = [f"=== stack {stack.name} ===", ""]
+    lines += _backend(stack)
+    lines += ["", "Resources by type", *_inventory(stack)]
+    lines += ["", "Cross-stack values read", *_cross_stack(app, stack)]
+    lines += ["", "Log groups", *_log_groups(app, stack)]
+    lines += ["", "IAM statements (flags: *action = wildcard action, *resource = \"Resource\": \"*\")"]
+    lines += _iam(app, stack)
+    lines += _state_machines(app, stack)
+    if checkov is not None:
+        prefix = f"stacks/{stack.name}/"
+        passed = sum(1 for f in checkov.passed_files if f.startswith(prefix))
+        failed = sum(1 for f in checkov.failed if f.file.startswith(prefix))
+        lines += ["", f"checkov: {passed} passed, {failed} failed"]
+    return [*lines, "", ""]
+
+
+def _backend(stack: Stack) -> list[str]:
+    kind, config = stack.backend
+    if kind == "local":
+        resolved = os.path.normpath(os.path.join(os.path.abspath(stack.working_dir), config.get("path", "")))
+        where = _relative(resolved)
+        detail = f"path {config.get('path')!r} resolved from {_relative(str(stack.working_dir))}"
+    elif kind == "s3":
+        where = f"s3://{config.get('bucket')}/{config.get('key')} ({config.get('region', '?')})"
+        detail = f"encrypt={config.get('encrypt', False)}, use_lockfile={config.get('use_lockfile', False)}"
+    else:
+        where, detail = kind, ", ".join(f"{k}={v}" for k, v in sorted(config.items()))
+    deps = ", ".join(stack.dependencies) or "(none)"
+    return [f"Backend: {kind}; state lives at {where}", f"  {detail}", f"Deployed after: {deps}"]
+
+
+def _inventory(stack: Stack) -> list[str]:
+    by_type: dict[str, list[str]] = {}
+    for block in stack.blocks():
+        by_type.setdefault(f"{'data ' if block.is_data else ''}{block.type}", []).append(block.name)
+    rows = [[kind, str(len(names)), tuple(names)] for kind, names in by_type.items()]
+    return table(["TYPE", "COUNT", "NAMES"], rows)
+
+
+def _cross_stack(app: SynthesizedApp, stack: Stack) -> list[str]:
+    rows = []
+    for value in cross_stack_values(app):
+        if value.consumer != stack.name:
+            continue
+        source = f"{value.producer}.output.{value.output}" if value.producer else f"(no stack writes it) {value.output}"
+        sleep = f"{value.sleep.address} ({value.sleep.create_duration})" if value.sleep else "NONE"
+        rows.append([source, value.value or "?", sleep, tuple(value.used_by)])
+    return table(["FROM", "PRODUCER VALUE", "THROUGH SLEEP", "USED BY"], rows)
+
+
+def _log_groups(app: SynthesizedApp, stack: Stack) -> list[str]:
+    rows = []
+    for row in log_group_rows(app):
+        if row.stack != stack.name:
+            continue
+        if row.key is None:
+            key, status = "NONE", "FAIL unencrypted"
+        else:
+            key, status = row.key.description, "FAIL sleep bypassed" if row.key.problem else "ok"
+        rows.append([row.name, key, row.retention, status])
+    return table(["NAME", "KEY", "RETENTION", "STATUS"], rows)
+
+
+def _iam(app: SynthesizedApp, stack: Stack) -> list[str]:
+    rows = []
+    for row in statement_rows(app):
+        if row.stack != stack.name:
+            continue
+        status = "FAIL" if row.problem() else ("allowed" if row.flags else "ok")
+        who = (row.principal,) if row.principal else ()
+        rows.append([(row.owner, *(f"  {p}" for p in who)), row.sid or "-", row.effect, row.actions,
+                     row.resources or ("-",), row.flags or "-", status])
+    return table(["POLICY", "SID", "EFFECT", "ACTIONS", "RESOURCES", "FLAGS", "STATUS"], rows)
+
+
+def _state_machines(app: SynthesizedApp, stack: Stack) -> list[str]:
+    lines: list[str] = []
+    for machine in machines(app):
+        if machine.stack != stack.name:
+            continue
+        lines += ["", f"State machine {machine.address} ({machine.kind})",
+                  f"  logging: {machine.logging}; tracing: {machine.tracing}"]
+        rows = [[r.state if " / " not in r.machine else f"{r.machine.split(' / ', 1)[1]} {r.state}", r.type, r.next,
+                 r.retries or ("-",), r.catches or ("-",)] for r in machine.rows]
+        lines += table(["STATE", "TYPE", "NEXT", "RETRY", "CATCH"], rows)
+        lines += [f"  problem: {p}" for p in machine.problems]
+    return lines
+
+
+def _checkov_section(app: SynthesizedApp, checkov: CheckovResult | None, note: str) -> list[str]:
+    lines = ["=== checkov (terraform_json over cdktf.out) ===", ""]
+    if checkov is None:
+        return [*lines, f"not run: {note}", "", ""]
+    lines.append(f"checkov {checkov.version}: {checkov.passed} passed, {len(checkov.failed)} failed, "
+                 f"{len(checkov.skips)} checks skipped by .checkov.yaml, {len(checkov.parsing_errors)} parsing errors")
+    failed = [[f.check, _address(app, f), f"{f.file}:{f.lines[0]}-{f.lines[1]}", f.name] for f in checkov.failed]
+    lines += ["", "Failed", *table(["CHECK", "RESOURCE", "WHERE", "WHAT"], failed)]
+    skipped = [[s.check, s.reason] for s in checkov.skips]
+    lines += ["", "Skipped (.checkov.yaml)", *table(["CHECK", "REASON"], skipped)]
+    return [*lines, "", ""]
+
+
+def _address(app: SynthesizedApp, failure: Failure) -> str:
+    """checkov names a cdktf block "resource.<name>"; the reviewer wants the Terraform address."""
+    name = failure.resource.split(".")[-1]
+    for stack in app.stacks:
+        if failure.file.startswith(f"stacks/{stack.name}/"):
+            return next((b.address for b in stack.blocks() if b.name == name), failure.resource)
+    return failure.resource
+
+
+def _verdict(findings: list[Finding]) -> list[str]:
+    if not findings:
+        return ["=== verdict ===", "", "PASS: no review rule failed"]
+    return ["=== verdict ===", "", f"FAIL: {len(findings)} review rule(s) failed", *(f.line() for f in findings)]
+
+
+def _relative(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -1,0 +1,65 @@
+"""Fixtures of the review tests: fresh, mutable readings of the session's synthesized app, and copies on disk.
+
+Every bad input is the real synthesized JSON with one thing broken, so a rule is proven against the shape cdktf
+actually writes, not a hand-made miniature.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from synth_review.checkov_gate import CHECKOV
+from synth_review.synthesized import Block, Stack, SynthesizedApp, load
+
+
+@pytest.fixture
+def review_app(synthesized) -> SynthesizedApp:
+    """The synthesized app, read anew for each test, so a test may change its documents in memory."""
+    return load(synthesized.outdir)
+
+
+@pytest.fixture
+def outdir_copy(synthesized, tmp_path: Path) -> Path:
+    """A copy of the synthesized cdktf.out that a test may break on disk."""
+    return Path(shutil.copytree(synthesized.outdir, tmp_path / "cdktf.out"))
+
+
+@pytest.fixture(scope="session")
+def checkov_tool() -> Path:
+    """checkov from its tool venv; missing is a failure in CI, where `make test` must have installed it."""
+    if not CHECKOV.exists():
+        message = f"{CHECKOV} is missing; `make test` installs it (Makefile target .tools/checkov/.installed)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHECKOV
+
+
+def first(stack: Stack, block_type: str) -> Block:
+    return stack.resources(block_type)[0]
+
+
+def edit_policy(block: Block, change: Callable[[list[dict[str, Any]]], None]) -> None:
+    """Change the statements of a resource's JSON policy in place, as if the construct had written them."""
+    policy = json.loads(block.body["policy"])
+    change(policy["Statement"])
+    block.body["policy"] = json.dumps(policy)
+
+
+def statement(statements: list[dict[str, Any]], sid: str) -> dict[str, Any]:
+    (found,) = [s for s in statements if s.get("Sid") == sid]
+    return found
+
+
+def rewrite_stack(outdir: Path, stack: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = outdir / "stacks" / stack / "cdk.tf.json"
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document, indent=2))

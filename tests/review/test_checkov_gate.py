@@ -1,0 +1,34 @@
+"""checkov as a gate: every check it runs on the synthesized stacks passes, and every skip says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth_review.checkov_gate import CONFIG, CheckovResult, configured_skips, run_checkov
+
+
+@pytest.fixture(scope="session")
+def checkov_result(synthesized, checkov_tool) -> CheckovResult:
+    return run_checkov(synthesized.outdir, checkov_tool)
+
+
+def test_checkov_finds_no_failed_check_in_the_synthesized_stacks(checkov_result):
+    failures = "\n".join(failure.line() for failure in checkov_result.failed)
+    assert not checkov_result.failed, f"checkov failed {len(checkov_result.failed)} check(s):\n{failures}"
+
+
+def test_checkov_reads_both_stacks_without_a_parsing_error(checkov_result):
+    assert checkov_result.parsing_errors == ()
+    assert {f.split("/")[1] for f in checkov_result.passed_files} == {"app", "encryption"}
+
+
+def test_every_skip_names_one_check_and_gives_its_reason_on_the_same_line():
+    skips = configured_skips(CONFIG)
+    listed = [line for line in CONFIG.read_text().splitlines() if line.lstrip().startswith("- CKV")]
+    assert len(skips) == len(listed), "a skip line the review cannot read"
+    assert all(skip.reason for skip in skips), [skip.check for skip in skips if not skip.reason]
+
+
+def test_no_check_is_skipped_twice():
+    checks = [skip.check for skip in configured_skips(CONFIG)]
+    assert len(checks) == len(set(checks))
