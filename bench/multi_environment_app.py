@@ -1,0 +1,28 @@
+"""Benchmark-only entry point: N environments' stack pairs in one App, to see how synth grows with the app."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from payment_constructs import fast_synth
+from payment_constructs.settings import Settings
+
+count = int(sys.argv[1])
+environments = [f"bench{i}" for i in range(1, count + 1)]
+settings = [Settings.from_environment({**os.environ, "PAYMENT_ENVIRONMENT": env}) for env in environments]
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+fast_synth.enable()
+
+from cdktf import App  # noqa: E402
+
+from payment_constructs.workflow_app import add_workflow_stacks  # noqa: E402
+
+app = App()
+for env, env_settings in zip(environments, settings, strict=True):
+    add_workflow_stacks(app, env_settings, encryption_id=f"encryption-{env}", app_id=f"app-{env}")
+app.synth()
+fast_synth.after_synth()
