@@ -47,7 +47,7 @@ def log_group_rows(app: SynthesizedApp) -> list[LogGroupRow]:
                 address=group.address,
                 name=str(group.body.get("name", group.body.get("name_prefix", "?"))),
                 key=key_source(app, stack, key) if key else None,
-                retention=f"{retention} days" if retention else "never expires",
+                retention=f"{retention} day{'s' if retention != 1 else ''}" if retention else "never expires",
             ))
     return rows
 
