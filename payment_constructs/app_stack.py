@@ -69,6 +69,7 @@ class AppStack(TerraformStack):
                 description="Validates and normalizes a payment; raises PaymentValidationError listing every problem",
                 timeout_seconds=VALIDATION_TIMEOUT_SECONDS,
                 memory_mb=FUNCTION_MEMORY_MB,
+                reserved_concurrency=settings.reserved_concurrency,
                 environment={"MAX_PAYMENT_AMOUNT": settings.max_payment_amount},
             ),
             package=package,
@@ -85,6 +86,7 @@ class AppStack(TerraformStack):
                 description="Records a validated payment in the ledger exactly once and returns its receipt",
                 timeout_seconds=PROCESSING_TIMEOUT_SECONDS,
                 memory_mb=FUNCTION_MEMORY_MB,
+                reserved_concurrency=settings.reserved_concurrency,
                 environment={"LEDGER_TABLE": self.ledger.name},
                 # The conditional PutItem and the consistent GetItem of a replay: nothing else, on this table only.
                 extra_statements=[

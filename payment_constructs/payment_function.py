@@ -29,6 +29,7 @@ class FunctionSpec:
     description: str
     timeout_seconds: int
     memory_mb: int
+    reserved_concurrency: int
     environment: dict[str, str] = field(default_factory=dict)
     extra_statements: list[Statement] = field(default_factory=list)
 
@@ -73,6 +74,8 @@ class PaymentFunction(Construct):
             source_code_hash=package.source_code_hash,
             timeout=spec.timeout_seconds,
             memory_size=spec.memory_mb,
+            # 0 = draw from the account's unreserved pool (see settings: a new account cannot reserve any).
+            reserved_concurrent_executions=spec.reserved_concurrency or None,
             environment=LambdaFunctionEnvironment(variables=spec.environment),
             kms_key_arn=data_key_arn,  # the environment names the ledger and limits: payment configuration
             # Lambda writes to /aws/lambda/<name> and creates that group itself (unencrypted, kept forever) on the

@@ -37,6 +37,13 @@ AWS_REGIONS = frozenset({
     "cn-north-1", "cn-northwest-1",
 })
 
+# Outside dev, payment logs are audit evidence: at least a year (PCI DSS 10.5.1 keeps audit logs 12 months).
+MIN_AUDIT_RETENTION_DAYS = 365
+DEV_ENVIRONMENT = "dev"
+# Reserved concurrency caps what a burst can do to the ledger and guarantees the functions capacity; an account
+# must keep 10 unreserved, so a new account (limit 10) cannot reserve any: dev reserves none by default.
+MAX_RESERVED_CONCURRENCY = 1000
+
 KEY_DELETION_WINDOW_DAYS = range(7, 31)  # KMS ScheduleKeyDeletion: PendingWindowInDays 7–30.
 
 # Bounds of the wait for KMS policy propagation: AWS documents "up to five minutes" for a key association; more than
@@ -95,6 +102,7 @@ class Settings:
     key_deletion_window_days: int
     ledger_deletion_protection: bool
     max_payment_amount: str
+    reserved_concurrency: int
     backend: LocalBackendSettings | S3BackendSettings
 
     @classmethod
@@ -104,20 +112,26 @@ class Settings:
         reader = _Reader(env)
         region = reader.read("PAYMENT_AWS_REGION", "us-east-1", _region)
         environment = reader.read("PAYMENT_ENVIRONMENT", "dev", _environment)
+        is_dev = environment == DEV_ENVIRONMENT
         # Losing the ledger loses the record of who was charged: only a dev table may be deleted without ceremony.
-        protect_by_default = "false" if environment == "dev" else "true"
+        protect_by_default = "false" if is_dev else "true"
         settings = cls(
             environment=environment,
             region=region,
-            log_retention_days=reader.read("PAYMENT_LOG_RETENTION_DAYS", "1", _retention),
+            log_retention_days=reader.read(
+                "PAYMENT_LOG_RETENTION_DAYS", "1" if is_dev else str(MIN_AUDIT_RETENTION_DAYS), _retention
+            ),
             kms_propagation_wait=reader.read("PAYMENT_KMS_PROPAGATION_WAIT", "30s", _propagation_wait),
             key_deletion_window_days=reader.read("PAYMENT_KEY_DELETION_WINDOW_DAYS", "7", _deletion_window),
             ledger_deletion_protection=reader.read(
                 "PAYMENT_LEDGER_DELETION_PROTECTION", protect_by_default, _boolean
             ),
             max_payment_amount=reader.read("PAYMENT_MAX_AMOUNT", "1000000.00", _max_amount),
+            reserved_concurrency=reader.read("PAYMENT_RESERVED_CONCURRENCY", "0" if is_dev else "20", _concurrency),
             backend=_backend(reader, default_region=region or "us-east-1"),
         )
+        if not reader.problems and not is_dev:
+            _check_audit_retention(reader, settings.log_retention_days, environment)
         if reader.problems:
             raise SettingsError(reader.problems)
         return settings
@@ -161,6 +175,23 @@ def _retention(raw: str) -> int:
     allowed = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
     if not raw.isdigit() or int(raw) not in LOG_RETENTION_DAYS:
         raise ValueError(f"is not a CloudWatch Logs retention; use one of {allowed} (0 = never expire)")
+    return int(raw)
+
+
+def _check_audit_retention(reader: _Reader, days: int, environment: str) -> None:
+    if days != 0 and days < MIN_AUDIT_RETENTION_DAYS:
+        longer = ", ".join(str(d) for d in LOG_RETENTION_DAYS if d >= MIN_AUDIT_RETENTION_DAYS)
+        reader.problems.append(
+            f"PAYMENT_LOG_RETENTION_DAYS='{days}' is too short for environment {environment!r}; outside dev, payment "
+            f"logs are kept at least {MIN_AUDIT_RETENTION_DAYS} days: use one of {longer} or 0 (never expire)"
+        )
+
+
+def _concurrency(raw: str) -> int:
+    if not raw.isdigit() or int(raw) > MAX_RESERVED_CONCURRENCY:
+        raise ValueError(
+            f"is not a reserved concurrency; use 0 (none reserved) or a whole number up to {MAX_RESERVED_CONCURRENCY}"
+        )
     return int(raw)
 
 

@@ -1,8 +1,9 @@
 """checkov over the synthesized Terraform JSON, from its own tool venv, with the skips a reviewer can read.
 
 checkov runs from `.tools/checkov` (Makefile), not the project venv: its dependency pins conflict with the project's.
-Skips live in `.checkov.yaml`, one check per line with its reason as a comment; checkov does not run a skipped
-check at all, so the review lists them from that file rather than from checkov's output.
+Skips that hold for every environment live in `.checkov.yaml`, one check per line with its reason as a comment;
+DEV_ONLY_SKIPS below hold for a dev synth alone. checkov does not run a skipped check at all, so the review lists
+the skips from here rather than from checkov's output.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"
 CONFIG = ROOT / ".checkov.yaml"
 TIMEOUT_SECONDS = 300
 
+DEV_ENVIRONMENT = "dev"
 _SKIP_LINE = re.compile(r"^\s*-\s*(?P<check>CKV2?_[A-Z0-9_]+)\s*(?:#\s*(?P<reason>.*\S))?\s*$")
 
 
@@ -57,6 +59,32 @@ class CheckovResult:
         return len(self.passed_files)
 
 
+# What a dev environment does differently on purpose; outside dev these checks run, and settings make them pass
+# (payment_constructs/settings.py refuses a retention under 365 days and reserves concurrency by default).
+DEV_ONLY_SKIPS = (
+    Skip("CKV_AWS_115", "dev reserves no concurrency: a new account (limit 10) cannot reserve any"),
+    Skip("CKV_AWS_338", "dev keeps logs 1 day on purpose; outside dev settings refuse less than 365 days"),
+)
+
+
+def synthesized_environments(outdir: Path) -> set[str]:
+    """The environment tag every stack's AWS provider puts on its resources."""
+    environments = set()
+    for stack_file in outdir.glob("stacks/*/cdk.tf.json"):
+        for provider in json.loads(stack_file.read_text()).get("provider", {}).get("aws", []):
+            for tags in provider.get("default_tags", []):
+                environments.add(tags.get("tags", {}).get("environment", ""))
+    return environments
+
+
+def skips_for(outdir: Path, config: Path = CONFIG) -> list[Skip]:
+    """The skips in force for this synth: the config's, plus the dev-only ones when it is a dev synth."""
+    skips = configured_skips(config)
+    if DEV_ENVIRONMENT in synthesized_environments(outdir):
+        skips += DEV_ONLY_SKIPS
+    return skips
+
+
 def configured_skips(config: Path = CONFIG) -> list[Skip]:
     """The `skip-check` entries of the config, each with the reason written beside it."""
     skips, inside = [], False
@@ -73,9 +101,12 @@ def configured_skips(config: Path = CONFIG) -> list[Skip]:
 def run_checkov(outdir: Path, checkov: Path = CHECKOV, config: Path = CONFIG) -> CheckovResult:
     if not checkov.exists():
         raise CheckovError(f"{checkov} is missing; `make review` and `make test` install it")
+    skips = skips_for(outdir, config)
     try:
         done = subprocess.run(
-            [str(checkov), "--directory", str(outdir), "--config-file", str(config), "--output", "json"],
+            # --skip-check on the command line replaces the config file's list, so it carries all of them.
+            [str(checkov), "--directory", str(outdir), "--config-file", str(config), "--output", "json",
+             "--skip-check", ",".join(skip.check for skip in skips)],
             capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False,
         )
     except subprocess.TimeoutExpired:
@@ -90,7 +121,7 @@ def run_checkov(outdir: Path, checkov: Path = CHECKOV, config: Path = CONFIG) ->
         ),
         failed=failed,
         parsing_errors=tuple(e for report in reports for e in report["results"].get("parsing_errors", [])),
-        skips=tuple(configured_skips(config)),
+        skips=tuple(skips),
         version=reports[0]["summary"].get("checkov_version", "?") if reports else "?",
     )
 

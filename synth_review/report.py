@@ -123,11 +123,12 @@ def _checkov_section(app: SynthesizedApp, checkov: CheckovResult | None, note: s
     if checkov is None:
         return [*lines, f"not run: {note}", "", ""]
     lines.append(f"checkov {checkov.version}: {checkov.passed} passed, {len(checkov.failed)} failed, "
-                 f"{len(checkov.skips)} checks skipped by .checkov.yaml, {len(checkov.parsing_errors)} parsing errors")
+                 f"{len(checkov.skips)} checks skipped, {len(checkov.parsing_errors)} parsing errors")
     failed = [[f.check, _address(app, f), f"{f.file}:{f.lines[0]}-{f.lines[1]}", f.name] for f in checkov.failed]
     lines += ["", "Failed", *table(["CHECK", "RESOURCE", "WHERE", "WHAT"], failed)]
     skipped = [[s.check, s.reason] for s in checkov.skips]
-    lines += ["", "Skipped (.checkov.yaml)", *table(["CHECK", "REASON"], skipped)]
+    lines += ["", "Skipped (.checkov.yaml; for a dev synth also DEV_ONLY_SKIPS in synth_review/checkov_gate.py)",
+              *table(["CHECK", "REASON"], skipped)]
     return [*lines, "", ""]
 
 

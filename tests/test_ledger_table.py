@@ -51,7 +51,9 @@ def test_a_dev_ledger_may_be_deleted_unless_configured_otherwise():
                          ).ledger_deletion_protection is True
 
 
-def test_deletion_protection_setting_reaches_the_table(tmp_path):
-    dev = settings_from({"PAYMENT_ENVIRONMENT": "dev"})
-    _, table = synthesize(dev, tmp_path).stack("app").only("aws_dynamodb_table")
+def test_a_dev_synth_has_an_unprotected_ledger_and_unreserved_functions(tmp_path):
+    dev = settings_from({"PAYMENT_ENVIRONMENT": "dev", "PAYMENT_RESERVED_CONCURRENCY": "0"})
+    app = synthesize(dev, tmp_path).stack("app")
+    _, table = app.only("aws_dynamodb_table")
     assert table["deletion_protection_enabled"] is False
+    assert all("reserved_concurrent_executions" not in f for f in app.resources("aws_lambda_function").values())

@@ -21,7 +21,7 @@ def test_the_app_stack_creates_exactly_the_three_workflow_log_groups(log_groups)
 
 
 def test_every_log_group_keeps_logs_as_long_as_configured(log_groups, settings):
-    assert {g["retention_in_days"] for g in log_groups.values()} == {settings.log_retention_days} == {14}
+    assert {g["retention_in_days"] for g in log_groups.values()} == {settings.log_retention_days} == {400}
 
 
 def test_every_log_group_is_encrypted_with_the_key_read_from_the_encryption_stack_state(log_groups):

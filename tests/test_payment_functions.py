@@ -75,6 +75,12 @@ def test_each_function_has_a_bounded_timeout_and_memory(functions, kind):
     assert 128 <= function["memory_size"] <= 1024
 
 
+@pytest.mark.parametrize("kind", FUNCTIONS)
+def test_each_function_reserves_the_configured_concurrency(functions, settings, kind):
+    _, function = functions[kind]
+    assert function["reserved_concurrent_executions"] == settings.reserved_concurrency == 7
+
+
 def test_validation_is_told_the_configured_maximum_amount(functions, settings):
     _, function = functions["validation"]
     assert function["environment"]["variables"] == {"MAX_PAYMENT_AMOUNT": settings.max_payment_amount}

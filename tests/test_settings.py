@@ -71,6 +71,8 @@ def test_settings_cannot_be_changed_after_validation():
         ("PAYMENT_MAX_AMOUNT", "1e6", "positive decimal"),
         ("PAYMENT_MAX_AMOUNT", "100.1234", "at most 12 digits before and 3 after"),
         ("PAYMENT_MAX_AMOUNT", "NaN", "positive decimal"),
+        ("PAYMENT_RESERVED_CONCURRENCY", "-1", "reserved concurrency"),
+        ("PAYMENT_RESERVED_CONCURRENCY", "1001", "up to 1000"),
         ("PAYMENT_STATE_BACKEND", "consul", "use local or s3"),
         ("PAYMENT_STATE_DIR", " ", "folder path"),
     ],
@@ -115,6 +117,28 @@ def test_the_s3_backend_defaults_to_the_deployment_region_and_a_project_prefix()
 def test_every_bad_setting_is_reported_in_one_run():
     problems = problems_of({"PAYMENT_ENVIRONMENT": "PROD", "PAYMENT_LOG_RETENTION_DAYS": "2"})
     assert [p.split("=")[0] for p in problems] == ["PAYMENT_ENVIRONMENT", "PAYMENT_LOG_RETENTION_DAYS"]
+
+
+def test_outside_dev_logs_are_kept_a_year_by_default_and_functions_reserve_concurrency():
+    settings = Settings.from_environment({"PAYMENT_ENVIRONMENT": "prod"})
+    assert settings.log_retention_days == 365
+    assert settings.reserved_concurrency == 20
+    assert settings.ledger_deletion_protection is True
+
+
+def test_dev_reserves_no_concurrency_so_a_new_account_can_deploy_it():
+    assert Settings.from_environment({}).reserved_concurrency == 0
+
+
+def test_outside_dev_a_retention_under_a_year_is_refused():
+    (problem,) = problems_of({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_LOG_RETENTION_DAYS": "30"})
+    assert problem.startswith("PAYMENT_LOG_RETENTION_DAYS='30' is too short for environment 'prod'")
+    assert "365, 400, 545" in problem
+
+
+def test_outside_dev_logs_may_be_kept_forever():
+    settings = Settings.from_environment({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_LOG_RETENTION_DAYS": "0"})
+    assert settings.log_retention_days == 0
 
 
 def test_never_expire_is_a_valid_retention():

@@ -71,6 +71,11 @@ def test_a_changed_configuration_or_lock_file_makes_it_stale(tree, name):
     assert not fresh(tree)
 
 
+def test_output_written_by_anything_else_makes_it_stale(tree):
+    (tree / "cdktf.out" / "manifest.json").write_text('{"stacks": {"probe": {}}}')
+    assert not fresh(tree)
+
+
 def test_a_missing_manifest_makes_it_stale(tree):
     (tree / "cdktf.out" / "manifest.json").unlink()
     assert not fresh(tree)

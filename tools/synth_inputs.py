@@ -48,11 +48,21 @@ def fingerprint(root: Path = ROOT, environ: Mapping[str, str] | None = None) -> 
     return digest.hexdigest()
 
 
+def output_digest(outdir: Path) -> str:
+    """The synthesized documents as they are now: a synth by anything else (`cdktf synth`, a test) changes it."""
+    digest = hashlib.sha256()
+    for path in [outdir / "manifest.json", *sorted(outdir.glob("stacks/*/cdk.tf.json"))]:
+        digest.update(str(path.relative_to(outdir)).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
 def is_fresh(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> bool:
-    """True when OUTDIR holds a complete synth of exactly these inputs; otherwise note them as pending."""
+    """True when OUTDIR holds, untouched, a complete synth of exactly these inputs; otherwise note them as pending."""
     current = fingerprint(root, environ)
     stamp = outdir / STAMP
-    if (outdir / "manifest.json").is_file() and stamp.is_file() and stamp.read_text() == current:
+    stamped = f"{current}\n{output_digest(outdir)}\n"
+    if (outdir / "manifest.json").is_file() and stamp.is_file() and stamp.read_text() == stamped:
         return True
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / PENDING).write_text(current)
@@ -61,8 +71,11 @@ def is_fresh(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None 
 
 
 def record(outdir: Path) -> None:
-    """The inputs noted before the synth started: an edit made during it leaves the output stale, as it is."""
-    (outdir / PENDING).replace(outdir / STAMP)
+    """The inputs noted before the synth started (an edit made during it leaves the output stale, as it is), and
+    the output the synth wrote."""
+    inputs = (outdir / PENDING).read_text()
+    (outdir / STAMP).write_text(f"{inputs}\n{output_digest(outdir)}\n")
+    (outdir / PENDING).unlink()
 
 
 def main(argv: list[str]) -> int:

@@ -42,6 +42,26 @@ def checkov_tool() -> Path:
     return CHECKOV
 
 
+@pytest.fixture(scope="session")
+def passing_checkov(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A stand-in for checkov that reports one passed check and no failure, in checkov's JSON shape.
+
+    The real checkov runs once per session, in test_checkov_gate.py (3 s a run); the review's own rules are tested
+    with this stand-in so they do not pay for it again.
+    """
+    import sys
+
+    script = tmp_path_factory.mktemp("checkov") / "checkov"
+    report = {
+        "check_type": "terraform_json",
+        "results": {"passed_checks": [{"file_path": "/stacks/app/cdk.tf.json"}], "failed_checks": []},
+        "summary": {"checkov_version": "stand-in"},
+    }
+    script.write_text(f"#!{sys.executable}\nimport json\nprint(json.dumps({report!r}))\n")
+    script.chmod(0o755)
+    return script
+
+
 def first(stack: Stack, block_type: str) -> Block:
     return stack.resources(block_type)[0]
 

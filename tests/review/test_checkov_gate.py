@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from synth_review.checkov_gate import CONFIG, CheckovResult, configured_skips, run_checkov
+from synth_review.checkov_gate import (
+    CONFIG,
+    DEV_ONLY_SKIPS,
+    CheckovResult,
+    configured_skips,
+    run_checkov,
+    skips_for,
+)
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +39,22 @@ def test_every_skip_names_one_check_and_gives_its_reason_on_the_same_line():
 def test_no_check_is_skipped_twice():
     checks = [skip.check for skip in configured_skips(CONFIG)]
     assert len(checks) == len(set(checks))
+
+
+def test_outside_dev_retention_and_reserved_concurrency_are_checked_not_skipped(synthesized, checkov_result):
+    skipped = {skip.check for skip in checkov_result.skips}
+    assert skipped == {skip.check for skip in configured_skips(CONFIG)}
+    assert not skipped & {"CKV_AWS_115", "CKV_AWS_338"}
+
+
+def test_a_dev_synth_skips_only_what_dev_does_differently_on_purpose(synthesized, tmp_path):
+    import json
+    import shutil
+
+    dev = shutil.copytree(synthesized.outdir, tmp_path / "cdktf.out")
+    for stack_file in dev.glob("stacks/*/cdk.tf.json"):
+        document = json.loads(stack_file.read_text())
+        document["provider"]["aws"][0]["default_tags"][0]["tags"]["environment"] = "dev"
+        stack_file.write_text(json.dumps(document))
+    assert skips_for(dev) == [*configured_skips(CONFIG), *DEV_ONLY_SKIPS]
+    assert all(skip.reason for skip in DEV_ONLY_SKIPS)

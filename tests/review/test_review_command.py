@@ -22,11 +22,11 @@ def review(outdir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def reviewed(synthesized, checkov_tool, tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def reviewed(synthesized, passing_checkov, tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], Path]:
     import shutil
 
     outdir = Path(shutil.copytree(synthesized.outdir, tmp_path_factory.mktemp("reviewed") / "cdktf.out"))
-    return review(outdir, "--checkov", str(checkov_tool)), outdir / "review"
+    return review(outdir, "--checkov", str(passing_checkov)), outdir / "review"
 
 
 def test_the_review_of_the_real_synth_passes(reviewed):
@@ -64,12 +64,12 @@ def test_the_dependency_picture_is_drawn_as_svg_when_graphviz_is_installed(revie
     assert "<svg" in (folder / "graph.svg").read_text()
 
 
-def test_a_failed_rule_makes_the_review_exit_1_and_names_the_rule(outdir_copy, checkov_tool):
+def test_a_failed_rule_makes_the_review_exit_1_and_names_the_rule(outdir_copy, passing_checkov):
     def unencrypt(document):
         next(iter(document["resource"]["aws_cloudwatch_log_group"].values())).pop("kms_key_id")
 
     rewrite_stack(outdir_copy, "app", unencrypt)
-    done = review(outdir_copy, "--checkov", str(checkov_tool))
+    done = review(outdir_copy, "--checkov", str(passing_checkov))
     assert done.returncode == 1
     assert "FAIL [unencrypted-log-group] app:" in done.stdout
 
