@@ -17,7 +17,7 @@ import pytest
 from payment_constructs import fast_synth
 from payment_constructs.naming import Names
 from payment_constructs.settings import Settings
-from tests import background_synth
+from tests import background
 from tests.synthesized import SynthesizedApp
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -33,32 +33,45 @@ TEST_ENVIRONMENT = {
 }
 
 
-BACKGROUND_SYNTHS = pytest.StashKey[dict[str, background_synth.BackgroundSynth]]()
-IDENTITY_TESTS = "tests/test_synth_identity.py"
+BACKGROUND_JOBS = pytest.StashKey[dict[str, background.BackgroundJob]]()
+# Which background jobs each test module needs; they start only if one of its tests is selected.
+JOBS_OF_MODULE = {
+    "tests/test_synth_identity.py": ("stock_synth", "fast_synth"),
+    "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
+}
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the whole-app synths the identity tests compare, if they are selected, before any test runs."""
-    if not any(item.nodeid.startswith(IDENTITY_TESTS) for item in session.items):
+    """Start the slow child processes the selected tests need, before any test runs."""
+    wanted = {job for item in session.items for job in JOBS_OF_MODULE.get(item.nodeid.split("::")[0], ())}
+    if not wanted:
         return
-    base = Path(tempfile.mkdtemp(prefix="background-synth-"))
-    session.config.stash[BACKGROUND_SYNTHS] = {
-        "stock": background_synth.start("stock", base, optimizations=False, via_cli=False),
-        "fast": background_synth.start("fast", base, optimizations=True, via_cli=False),
-        "cli": background_synth.start("cli", base, optimizations=True, via_cli=True),
+    base = Path(tempfile.mkdtemp(prefix="background-"))
+    starters = {
+        "stock_synth": lambda: background.start_app_synth("stock", base, optimizations=False),
+        "fast_synth": lambda: background.start_app_synth("fast", base, optimizations=True),
+        "probe_deploy": lambda: background.start_probe_deploy(base),
+        "probe_synth": lambda: background.start_probe_synth(base),
     }
+    session.config.stash[BACKGROUND_JOBS] = {job: starters[job]() for job in sorted(wanted)}
+    session.config.stash[BACKGROUND_BASE] = base
+
+
+BACKGROUND_BASE = pytest.StashKey[Path]()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    for synth in session.config.stash.get(BACKGROUND_SYNTHS, {}).values():
-        if synth.process.poll() is None:
-            synth.process.kill()
-        shutil.rmtree(synth.outdir.parent.parent, ignore_errors=True)
+    for job in session.config.stash.get(BACKGROUND_JOBS, {}).values():
+        if job.process.poll() is None:
+            job.process.kill()
+            job.process.wait()
+    if BACKGROUND_BASE in session.config.stash:
+        shutil.rmtree(session.config.stash[BACKGROUND_BASE], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def background_synths(request: pytest.FixtureRequest) -> dict[str, background_synth.BackgroundSynth]:
-    return request.config.stash[BACKGROUND_SYNTHS]
+def background_jobs(request: pytest.FixtureRequest) -> dict[str, background.BackgroundJob]:
+    return request.config.stash[BACKGROUND_JOBS]
 
 
 def synthesize(settings: Settings, outdir: Path) -> SynthesizedApp:

@@ -1,0 +1,86 @@
+"""Slow child processes, started when the session starts so they run on the second core beside the rest.
+
+A stock synth (optimizations off) or a real `cdktf deploy` costs seconds of waiting on a subprocess; started before
+the first test and collected by the tests that need them, they cost almost no wall time on a two-core machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CDKTF_CLI = ROOT / "node_modules" / ".bin" / "cdktf"
+PROBE_ENVIRONMENT = "probe"
+
+
+@dataclass
+class BackgroundJob:
+    label: str
+    folder: Path
+    process: subprocess.Popen[bytes]
+
+    def outcome(self, timeout: float = 600) -> Path:
+        """The job's folder once it has finished; AssertionError with its output if it failed."""
+        output, _ = self.process.communicate(timeout=timeout)
+        assert self.process.returncode == 0, f"{self.label} failed:\n{output.decode(errors='replace')[-4000:]}"
+        return self.folder
+
+
+def _environment(state_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_"))}
+    env.update({
+        "PAYMENT_STATE_DIR": str(state_dir),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "CHECKPOINT_DISABLE": "1",
+        "CI": "true",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    })
+    if not os.path.exists(env.get("TF_CLI_CONFIG_FILE", "")):
+        env.pop("TF_CLI_CONFIG_FILE", None)  # a missing CLI config file only makes Terraform print a warning
+    return env
+
+
+def _start(label: str, folder: Path, command: list[str], cwd: Path, env: dict[str, str]) -> BackgroundJob:
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return BackgroundJob(label, folder, process)
+
+
+def start_app_synth(label: str, base: Path, *, optimizations: bool) -> BackgroundJob:
+    """main.py into base/<label>/cdktf.out; every such outdir sits at the same depth, so relative state paths agree."""
+    outdir = base / label / "cdktf.out"
+    outdir.parent.mkdir(parents=True)
+    env = _environment(base / "state", PAYMENT_SYNTH_OPTIMIZATIONS="on" if optimizations else "off",
+                       CDKTF_OUTDIR=str(outdir))
+    return _start(f"{label} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env)
+
+
+def start_probe_deploy(base: Path) -> BackgroundJob:
+    """`cdktf deploy encryption app` of tests/state_probe_app.py in a scratch project under base/deploy; state in
+    base/state."""
+    project = base / "deploy" / "project"
+    project.mkdir(parents=True)
+    (project / "cdktf.json").write_text(json.dumps({
+        "language": "python",
+        "app": f"{sys.executable} -m tests.state_probe_app",
+        "terraformProviders": [],
+        "sendCrashReports": "false",
+    }))
+    command = [str(CDKTF_CLI), "deploy", "encryption", "app", "--auto-approve",
+               "--outputs-file", str(base / "deploy" / "outputs.json")]
+    env = _environment(base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT)
+    return _start("cdktf deploy of the state probe", base / "deploy", command, project, env)
+
+
+def start_probe_synth(base: Path) -> BackgroundJob:
+    """The same probe run directly, at the same depth as the deploy's project and with the same state folder."""
+    outdir = base / "direct" / "project" / "cdktf.out"
+    outdir.parent.mkdir(parents=True)
+    env = _environment(base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT, CDKTF_OUTDIR=str(outdir))
+    return _start("direct synth of the state probe", outdir, [sys.executable, "-m", "tests.state_probe_app"],
+                  outdir.parent, env)
