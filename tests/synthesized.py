@@ -43,6 +43,16 @@ class Stack:
         ]
         return found
 
+    def role_policy(self, role_arn: str) -> tuple[str, dict[str, Any]]:
+        """The inline policy of the role a `${aws_iam_role.<name>.arn}` reference names: its Terraform name and the
+        parsed policy document."""
+        role_name = reference(role_arn).split(".")[1]
+        (found,) = [
+            (name, json.loads(policy["policy"])) for name, policy in self.resources("aws_iam_role_policy").items()
+            if reference(policy["role"]) == f"aws_iam_role.{role_name}.id"
+        ]
+        return found
+
     def output(self, name: str) -> dict[str, Any]:
         return self.document["output"][name]
 

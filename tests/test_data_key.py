@@ -30,12 +30,7 @@ def checked_data_key_arn(data_key_check) -> str:
 
 
 def role_policy(app_stack, role_arn: str) -> dict:
-    role_name = reference(role_arn).split(".")[1]
-    (policy,) = [
-        p for p in app_stack.resources("aws_iam_role_policy").values()
-        if reference(p["role"]) == f"aws_iam_role.{role_name}.id"
-    ]
-    return json.loads(policy["policy"])
+    return app_stack.role_policy(role_arn)[1]
 
 
 def statement(policy: dict, sid: str) -> dict:

@@ -27,11 +27,7 @@ def role_of(app_stack, function: dict) -> tuple[str, dict]:
 
 
 def policy_of(app_stack, role_name: str) -> dict:
-    (policy,) = [
-        p for p in app_stack.resources("aws_iam_role_policy").values()
-        if reference(p["role"]) == f"aws_iam_role.{role_name}.id"
-    ]
-    return json.loads(policy["policy"])
+    return app_stack.role_policy(f"${{aws_iam_role.{role_name}.arn}}")[1]
 
 
 def log_group_named(app_stack, name: str) -> str:
@@ -146,9 +142,5 @@ def test_no_function_role_has_a_wildcard_action_or_a_star_resource_where_one_can
 @pytest.mark.parametrize("kind", FUNCTIONS)
 def test_each_function_waits_for_its_role_policy(functions, app_stack, kind):
     _, function = functions[kind]
-    role_name, _ = role_of(app_stack, function)
-    (policy_name,) = [
-        n for n, p in app_stack.resources("aws_iam_role_policy").items()
-        if reference(p["role"]) == f"aws_iam_role.{role_name}.id"
-    ]
+    policy_name, _ = app_stack.role_policy(function["role"])
     assert f"aws_iam_role_policy.{policy_name}" in function["depends_on"]

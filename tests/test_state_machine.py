@@ -40,12 +40,7 @@ def states(definition) -> dict:
 @pytest.fixture(scope="session")
 def role_policy(app_stack, state_machine) -> dict:
     _, machine = state_machine
-    role_name = reference(machine["role_arn"]).split(".")[1]
-    (policy,) = [
-        p for p in app_stack.resources("aws_iam_role_policy").values()
-        if reference(p["role"]) == f"aws_iam_role.{role_name}.id"
-    ]
-    return json.loads(policy["policy"])
+    return app_stack.role_policy(machine["role_arn"])[1]
 
 
 def function_arn_of(app_stack, function_name: str) -> str:
@@ -210,11 +205,7 @@ def test_only_step_functions_of_this_account_may_assume_the_state_machine_role(a
 
 def test_the_state_machine_is_created_after_its_role_policy(state_machine, app_stack):
     _, machine = state_machine
-    role_name = reference(machine["role_arn"]).split(".")[1]
-    (policy_name,) = [
-        n for n, p in app_stack.resources("aws_iam_role_policy").items()
-        if reference(p["role"]) == f"aws_iam_role.{role_name}.id"
-    ]
+    policy_name, _ = app_stack.role_policy(machine["role_arn"])
     assert f"aws_iam_role_policy.{policy_name}" in machine["depends_on"]
 
 
