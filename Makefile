@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine (Python 3.11, pip, Node 20, npm, terraform):
-#   make synth   -> cdktf.out/ for both stacks, through the cdktf CLI
+#   make synth   -> cdktf.out/ for both stacks (the app cdktf.json names, run directly; `npx cdktf synth` agrees)
 #   make test    -> every test
 # Set-up steps are stamped, so a second run skips them.
 
@@ -31,8 +31,9 @@ ifeq ($(wildcard $(TF_CLI_CONFIG_FILE)),)
 unexport TF_CLI_CONFIG_FILE
 endif
 endif
-# The cdktf CLI draws a spinner unless it believes it runs in CI; in a log the spinner is dozens of noise lines.
-CDKTF := CI=true npx --no-install cdktf
+# This machine's pip configuration lists local file indexes holding a few packages; pip warns once for every other
+# package (over a hundred lines per install). We install from PyPI (Pipfile's source), so PyPI is the extra index.
+export PIP_EXTRA_INDEX_URL := https://pypi.org/simple
 
 .PHONY: synth test lint deps clean
 
@@ -58,7 +59,9 @@ $(PIPENV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
 
+# The venv is made here, not by pipenv, which would narrate its creation; pipenv then installs Pipfile.lock into it.
 $(VENV)/.synced: Pipfile.lock | $(PIPENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIPENV) sync --dev
 	touch $@
 
