@@ -1,9 +1,9 @@
 """Fast path for CDKTF-Python synthesis: same Terraform JSON, a fraction of the time and memory.
 
 A stock synth of a small app with the prebuilt AWS provider spends almost all of its time
-on work whose results the synthesized JSON never sees. This module removes the Python
-side of that work (the output stays byte-identical, which
-``tests/fast_synth/test_fast_synth_identical_output.py`` checks); call :func:`enable`
+on work whose results the synthesized JSON never sees. This module removes most of that
+work, on the Python side and in jsii's Node kernel (the output stays byte-identical, which
+``tests/test_synth_identity.py`` checks against a stock synth); call :func:`enable`
 before anything imports cdktf or a provider, and :func:`after_synth` right after
 ``app.synth()``::
 
@@ -15,8 +15,8 @@ before anything imports cdktf or a provider, and :func:`after_synth` right after
     fast_synth.after_synth()
 
 Switch it off with ``PAYMENT_SYNTH_OPTIMIZATIONS=off`` (``0`` and ``false`` work too, in
-any case): then :func:`enable` installs nothing and leaves the garbage collector alone, and
-the program runs exactly as stock CDKTF.
+any case): then :func:`enable` installs nothing (no import finder, no jsii kernel hook) and
+leaves the garbage collector alone, and the program runs exactly as stock CDKTF.
 
 The levers, and why each one cannot change what is synthesized
 ----------------------------------------------------------------
@@ -62,36 +62,64 @@ The levers, and why each one cannot change what is synthesized
    tracked object to the permanent generation, so the collections the interpreter runs
    at shutdown skip them. It runs after ``app.synth()`` has written every file.
 
-With lever 1 working, levers 2 and 3 save little (the heap is small); they are kept as
-insurance for when a provider falls back to its eager import, where they alone halve
-the time. Measured on a small app (AWS + time providers, 5 resources; medians of 7 runs,
-2 cores; "tree" is Python plus the jsii Node process):
+4. **The Node kernel requires provider JavaScript on demand**
+   (:mod:`payment_constructs.lazy_jsii_index`). Even with lever 1, ``._jsii`` loads the
+   AWS assembly, and jsii's Node kernel ``require``s the provider's ``lib/index.js``, which
+   eagerly ``require``s 2,212 modules (about 224 MB of JavaScript, about 490 MB of Node
+   heap). :func:`enable` wraps ``jsii._kernel.Kernel.load`` so that, for
+   ``@cdktf/provider-aws``, the kernel gets a derived tarball: the original with a
+   ``lib/index.js`` whose exports are getters that ``require`` a namespace on first read,
+   plus the kernel's own runtime index files, built once by the index builder jsii embeds
+   (without them the kernel re-parses the 131 MB ``.jsii`` on every run). The kernel finds
+   a type only by walking ``closure[namespace][Type]``, so a getter hands it the very object
+   the eager export would have: the types it knows, and the JSON, are unchanged. The derived
+   tarball is built on first use (about 6 s, with a one-off tree peak of about 820 MB while
+   jsii's builder parses the ``.jsii``) and cached in ``.tools/lazy-jsii/`` (or
+   ``$PAYMENT_LAZY_JSII_CACHE``), keyed by the original's sha256, the jsii runtime version
+   and a format version.
 
-=============================  ========  ===========  ===========
-run                            wall (s)  Python peak  tree peak
-=============================  ========  ===========  ===========
-stock (switched off)            14.3      567 MB       1230 MB
-GC off + freeze only             7.3      571 MB       1232 MB
-lazy import only                 3.2       41 MB        701 MB
-all levers (what enable does)    3.0       41 MB        703 MB
-=============================  ========  ===========  ===========
+   Risks, and what limits them: the index rewrite accepts only the lines the generator
+   writes (anything else raises, see :func:`lazy_jsii_index.lazy_index`), and any failure to
+   derive (unknown layout, a required module missing, node failing, I/O errors, jsii's
+   internals moved) logs a warning and the kernel loads the original tarball: stock, never
+   an error. The kernel itself validates the runtime index and parses the full ``.jsii``
+   if its format changed. What is *not* caught: a derived tarball corrupted after it was
+   cached would make the kernel's load fail (delete ``.tools/lazy-jsii`` to rebuild). Each
+   derived tarball is also a new entry (about 430 MB extracted) in jsii's own package cache
+   (``~/.cache/aws/jsii/package-cache``; jsii's default TTL drops entries unused for 30 days). With
+   ``JSII_RUNTIME_PACKAGE_CACHE=disabled`` the kernel ignores runtime indexes: the lazy
+   ``index.js`` still saves the JavaScript, but the ``.jsii`` is parsed every run.
 
-Of the fast path's 3.0 s, about 2.2 s is Node ``require``-ing the provider's JavaScript
-(below), and 0.14 s is between ``app.synth()`` returning and the process ending. We do
-*not* end the process with ``os._exit``: it cut that 0.14 s to 0.01 s, a saving lost in
-run-to-run noise, and it would skip ``atexit`` handlers (jsii's orderly stop of its Node
-process) and the flushing of buffered output.
+Measured with ``rm -f cdktf.out/.synth-inputs.sha256 && make synth`` (this app, both
+stacks; medians of 5, 2 cores; peaks are resident memory sampled from ``/proc`` every 20 ms;
+"tree" is make, Python, and jsii's two Node processes; "Node" is the kernel process):
+
+=======================================  ========  ========  ===========  =========
+run                                      wall (s)  tree MB   Node MB      Python MB
+=======================================  ========  ========  ===========  =========
+stock (switched off)                      17.9      1238      620          568
+levers 1-3 (the fast path before 4)        4.5       712      621           42
+all levers (what enable does)              1.5       245      154           41
+first run: builds the derived tarball      6.1       818      657           44
+=======================================  ========  ========  ===========  =========
+
+The last row is the first synth after the provider or jsii changes (median of 2 runs, each
+with an empty cache); every later run is the row above it.
+
+With levers 1 and 4 working, levers 2 and 3 save little (the heap is small); they are kept
+as insurance for when a provider falls back to its eager import, where they alone halve
+the time. We do *not* end the process with ``os._exit``: it cut the 0.14 s between
+``app.synth()`` returning and the process ending to 0.01 s, a saving lost in run-to-run
+noise, and it would skip ``atexit`` handlers (jsii's orderly stop of its Node process)
+and the flushing of buffered output.
 
 What was investigated and left alone
 ------------------------------------
 
-* The Node side: when ``._jsii`` loads the provider assembly, the jsii kernel
-  ``require``s the provider's ``lib/index.js``, which eagerly ``require``s 2,212 files
-  (about 267 MB of JavaScript): about 2.2 s. It happens inside the kernel's ``load``
-  call; jsii offers no switch to defer it, ``NODE_OPTIONS=--max-semi-space-size=64``
-  made no measurable difference, and Node 20 has no on-disk compile cache
-  (``NODE_COMPILE_CACHE`` needs Node 22). Skipping the assembly load is not safe: the
-  kernel must know the provider's types to create its resources. Nothing here touches Node.
+* Node options: ``NODE_OPTIONS=--max-semi-space-size=64`` made no measurable difference,
+  and Node 20 has no on-disk compile cache (``NODE_COMPILE_CACHE`` needs Node 22). Skipping
+  the assembly load is not safe: the kernel must know the provider's types to create its
+  resources (lever 4 defers the JavaScript, never the assembly).
 * Every generated module runs ``importlib.metadata.version('typeguard')`` at import. The
   stock AWS import makes 2,217 such calls: 1.4-1.8 s of its time with GC on, 0.6-0.9 s
   with GC off. Lazy import makes one per submodule actually used (about ten for a small
@@ -113,6 +141,8 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import CodeType, ModuleType
+
+from payment_constructs import lazy_jsii_index
 
 __all__ = [
     "DEFAULT_LAZY_PACKAGES",
@@ -342,6 +372,7 @@ def enable(packages: Iterable[str] = DEFAULT_LAZY_PACKAGES) -> bool:
     if gc.isenabled():
         gc.disable()
         _state["disabled_gc"] = True
+    lazy_jsii_index.install()  # lever 4: on any surprise the kernel gets the original tarball
     return True
 
 
@@ -357,13 +388,15 @@ def after_synth() -> None:
 
 
 def disable() -> None:
-    """Undo :func:`enable` for imports from now on: remove the finder, turn GC back on if we turned it off.
+    """Undo :func:`enable` for imports from now on: remove the finder, give jsii's kernel back its own
+    ``load``, turn GC back on if we turned it off.
 
     Packages already imported stay as they were loaded. Mostly for tests and for embedding
     synthesis in a longer-lived process.
     """
     for finder in _installed_finders():
         sys.meta_path.remove(finder)
+    lazy_jsii_index.uninstall()
     if _state["disabled_gc"]:
         gc.enable()
         _state["disabled_gc"] = False
