@@ -6,6 +6,8 @@ One moto mock and one client serve a whole test module (starting them costs
 
 from __future__ import annotations
 
+import functools
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.dynamodb.models.table import Table
 
 from handlers import processing
 
@@ -42,6 +45,20 @@ class Ledger:
         return processing._from_dynamodb(item)
 
 
+def _atomic(put_item: Any) -> Any:
+    """DynamoDB evaluates a write's condition and applies the write as one step; moto's in-process table checks
+    then writes with no lock, so two threads can both pass attribute_not_exists. Restore the service's guarantee,
+    so the concurrency test tests the handler, not moto."""
+    lock = threading.Lock()
+
+    @functools.wraps(put_item)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return put_item(*args, **kwargs)
+
+    return locked
+
+
 @pytest.fixture(scope="module")
 def dynamodb() -> Iterator[Any]:
     """A DynamoDB client served by moto, with fake credentials so nothing reaches AWS."""
@@ -49,6 +66,7 @@ def dynamodb() -> Iterator[Any]:
         for name, value in FAKE_AWS_ENVIRONMENT.items():
             env.setenv(name, value)
         env.delenv("AWS_PROFILE", raising=False)
+        env.setattr(Table, "put_item", _atomic(Table.put_item))
         with mock_aws():
             yield boto3.client("dynamodb", region_name="us-east-1")
 
