@@ -7,7 +7,7 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from constructs import Construct
 
-from payment_constructs.naming import log_group_arn
+from payment_constructs.naming import log_group_resource, regional_arn
 
 
 class AwsContext(Construct):
@@ -43,5 +43,9 @@ class AwsContext(Construct):
     def account_root_arn(self) -> str:
         return f"arn:{self.partition}:iam::{self.account_id}:root"
 
+    def arn(self, service: str, resource: str) -> str:
+        """An ARN of this account and region."""
+        return regional_arn(self.partition, self.region, self.account_id, service, resource)
+
     def log_group_arn(self, log_group: str) -> str:
-        return log_group_arn(self.partition, self.region, self.account_id, log_group)
+        return self.arn("logs", log_group_resource(log_group))

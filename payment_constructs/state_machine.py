@@ -15,6 +15,7 @@ from constructs import Construct
 
 from payment_constructs.aws_context import AwsContext
 from payment_constructs.iam import ServiceRole, allow
+from payment_constructs.naming import state_machine_resource
 from payment_constructs.payment_function import PaymentFunction
 from payment_constructs.workflow_definition import WorkflowTargets, payment_workflow
 
@@ -52,8 +53,8 @@ class PaymentStateMachine(Construct):
         data_key_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        state_machine_arn = f"arn:{ctx.partition}:states:{ctx.region}:{ctx.account_id}:stateMachine:{name}"
-        logs_arn_pattern = f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:*"
+        state_machine_arn = ctx.arn("states", state_machine_resource(name))
+        logs_arn_pattern = ctx.arn("logs", "*")
         self.role = ServiceRole(
             self,
             "execution",
@@ -95,7 +96,7 @@ class PaymentStateMachine(Construct):
             self,
             "state_machine",
             name=name,
-            type="STANDARD",  # exactly-once state transitions and a year of history: a payment is not a stream
+            type="STANDARD",  # exactly-once state transitions and 90 days of execution history: a payment is no stream
             role_arn=self.role.arn,
             definition=json.dumps(payment_workflow(targets), indent=2),
             logging_configuration=SfnStateMachineLoggingConfiguration(
