@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
-from payment_constructs.key_policy import Statement, policy_document
+from payment_constructs.iam import Statement, policy_json
 
 
 class CustomerManagedKey(Construct):
@@ -32,6 +30,6 @@ class CustomerManagedKey(Construct):
             key_usage="ENCRYPT_DECRYPT",
             enable_key_rotation=True,
             deletion_window_in_days=deletion_window_days,
-            policy=json.dumps(policy_document(*statements)),
+            policy=policy_json(statements),
         )
         self.alias = KmsAlias(self, "alias", name=alias, target_key_id=self.key.key_id)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from payment_constructs.aws_context import AwsContext
-
-Statement = dict[str, Any]
+from payment_constructs.iam import Statement
 
 # What CloudWatch Logs calls on the key for an associated log group ("Encrypt log data in CloudWatch Logs using AWS
 # KMS", step 2 of the user guide).
@@ -55,7 +52,3 @@ def log_delivery_may_decrypt() -> Statement:
         "Action": "kms:Decrypt*",
         "Resource": "*",
     }
-
-
-def policy_document(*statements: Statement) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}

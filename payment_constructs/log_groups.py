@@ -38,7 +38,3 @@ class EncryptedLogGroups(Construct):
         self.validation = group("validation", names.validation_log_group)
         self.processing = group("processing", names.processing_log_group)
         self.state_machine = group("state_machine", names.state_machine_log_group)
-
-    @property
-    def all(self) -> tuple[CloudwatchLogGroup, CloudwatchLogGroup, CloudwatchLogGroup]:
-        return (self.validation, self.processing, self.state_machine)

@@ -119,7 +119,9 @@ class Settings:
             environment=environment,
             region=region,
             log_retention_days=reader.read(
-                "PAYMENT_LOG_RETENTION_DAYS", "1" if is_dev else str(MIN_AUDIT_RETENTION_DAYS), _retention
+                "PAYMENT_LOG_RETENTION_DAYS",
+                "1" if is_dev else str(MIN_AUDIT_RETENTION_DAYS),
+                _retention if is_dev or environment is None else _audit_retention(environment),
             ),
             kms_propagation_wait=reader.read("PAYMENT_KMS_PROPAGATION_WAIT", "30s", _propagation_wait),
             key_deletion_window_days=reader.read("PAYMENT_KEY_DELETION_WINDOW_DAYS", "7", _deletion_window),
@@ -130,8 +132,6 @@ class Settings:
             reserved_concurrency=reader.read("PAYMENT_RESERVED_CONCURRENCY", "0" if is_dev else "20", _concurrency),
             backend=_backend(reader, default_region=region or "us-east-1"),
         )
-        if not reader.problems and not is_dev:
-            _check_audit_retention(reader, settings.log_retention_days, environment)
         if reader.problems:
             raise SettingsError(reader.problems)
         return settings
@@ -178,13 +178,20 @@ def _retention(raw: str) -> int:
     return int(raw)
 
 
-def _check_audit_retention(reader: _Reader, days: int, environment: str) -> None:
-    if days != 0 and days < MIN_AUDIT_RETENTION_DAYS:
-        longer = ", ".join(str(d) for d in LOG_RETENTION_DAYS if d >= MIN_AUDIT_RETENTION_DAYS)
-        reader.problems.append(
-            f"PAYMENT_LOG_RETENTION_DAYS='{days}' is too short for environment {environment!r}; outside dev, payment "
-            f"logs are kept at least {MIN_AUDIT_RETENTION_DAYS} days: use one of {longer} or 0 (never expire)"
-        )
+def _audit_retention(environment: str) -> Callable[[str], int]:
+    """A retention outside dev: a valid one, and a year or more (or never expire)."""
+
+    def parse(raw: str) -> int:
+        days = _retention(raw)
+        if days != 0 and days < MIN_AUDIT_RETENTION_DAYS:
+            longer = ", ".join(str(d) for d in LOG_RETENTION_DAYS if d >= MIN_AUDIT_RETENTION_DAYS)
+            raise ValueError(
+                f"is too short for environment {environment!r}; outside dev, payment logs are kept at least "
+                f"{MIN_AUDIT_RETENTION_DAYS} days: use one of {longer} or 0 (never expire)"
+            )
+        return days
+
+    return parse
 
 
 def _concurrency(raw: str) -> int:

@@ -12,6 +12,8 @@ from typing import Any
 
 from synth_review.placeholders import log_group_arn_pattern, with_placeholders
 
+# Written out again on purpose, not imported from payment_constructs.key_policy: a check that shared the
+# construct's constants would agree with any mistake made in them.
 LOGS_PRINCIPAL = "logs.<region>.<dns_suffix>"
 REQUIRED_ACTIONS = {"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}
 CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
