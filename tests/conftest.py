@@ -34,6 +34,7 @@ TEST_ENVIRONMENT = {
 
 
 BACKGROUND_JOBS = pytest.StashKey[dict[str, background.BackgroundJob]]()
+BACKGROUND_BASE = pytest.StashKey[Path]()
 # Which background jobs each test module needs; they start only if one of its tests is selected.
 JOBS_OF_MODULE = {
     "tests/test_synth_identity.py": ("stock_synth", "fast_synth"),
@@ -56,8 +57,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     session.config.stash[BACKGROUND_JOBS] = {job: starters[job]() for job in sorted(wanted)}
     session.config.stash[BACKGROUND_BASE] = base
 
-
-BACKGROUND_BASE = pytest.StashKey[Path]()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
