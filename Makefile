@@ -65,6 +65,19 @@ $(VENV)/.synced: Pipfile.lock | $(PIPENV)
 	$(PIPENV) sync --dev
 	touch $@
 
+# The second engine, CDK Terrain (PAYMENT_CDK_ENGINE=cdktn; cdk_engine/): the Pipfile's `cdktn` category, locked with
+# the rest and installed into the same venv (the packages both engines share have one version in the lock).
+# `make test` compares the engines, so it always installs it; `make synth` only when it synthesizes with it.
+CDKTN_SYNCED := $(VENV)/.synced-cdktn
+$(CDKTN_SYNCED): $(VENV)/.synced
+	$(PIPENV) sync --categories cdktn
+	touch $@
+
+ifeq ($(PAYMENT_CDK_ENGINE),cdktn)
+deps: $(CDKTN_SYNCED)
+endif
+test: $(CDKTN_SYNCED)
+
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 
+import cdk_engine
 from payment_constructs import fast_synth
 from payment_constructs.cli import settings_or_exit
 
+cdk_engine.use_chosen_or_exit()  # PAYMENT_CDK_ENGINE: which engine the `cdktf` imports below load
 settings = settings_or_exit()  # validated before jsii starts: bad input never becomes a Node stack trace
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 fast_synth.enable()  # before cdktf and the providers load; PAYMENT_SYNTH_OPTIMIZATIONS=off restores stock behaviour

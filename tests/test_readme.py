@@ -10,7 +10,8 @@ SETTING = re.compile(r"\"(PAYMENT_[A-Z_]+)\"")  # read by name, as a string lite
 
 
 def settings_read_by_the_code() -> set[str]:
-    return {name for path in (ROOT / "payment_constructs").glob("*.py") for name in SETTING.findall(path.read_text())}
+    sources = [*(ROOT / "payment_constructs").glob("*.py"), *(ROOT / "cdk_engine").glob("*.py")]
+    return {name for path in sources for name in SETTING.findall(path.read_text())}
 
 
 def settings_in_the_readme_table() -> set[str]:
