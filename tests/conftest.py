@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import cdk_engine
 from payment_constructs import fast_synth
 from payment_constructs.naming import Names
 from payment_constructs.settings import Settings
@@ -21,6 +22,9 @@ from tests import background
 from tests.synthesized import SynthesizedApp
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# The suite's own synth runs on the engine PAYMENT_CDK_ENGINE names (cdktf by default), as main.py does;
+# tests/test_engines.py compares the two engines in child processes.
+cdk_engine.use(cdk_engine.chosen())
 
 # Not the defaults, so a test can tell a value that came from settings from one that was hard-coded.
 TEST_ENVIRONMENT = {
@@ -37,8 +41,11 @@ BACKGROUND_JOBS = pytest.StashKey[dict[str, background.BackgroundJob]]()
 BACKGROUND_BASE = pytest.StashKey[Path]()
 # Which background jobs each test module needs; they start only if one of its tests is selected.
 JOBS_OF_MODULE = {
-    "tests/test_synth_identity.py": ("stock_synth", "fast_synth"),
+    "tests/test_synth_identity.py": ("stock_synth", "fast_synth", "cdktn_stock_synth", "cdktn_fast_synth"),
+    "tests/test_engines.py": ("fast_synth", "cdktn_fast_synth"),
+    "tests/review/test_review_cdktn.py": ("cdktn_fast_synth",),
     "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
+    "tests/test_engine_switch.py": ("probe_deploy",),
 }
 
 
@@ -51,6 +58,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     starters = {
         "stock_synth": lambda: background.start_app_synth("stock", base, optimizations=False),
         "fast_synth": lambda: background.start_app_synth("fast", base, optimizations=True),
+        "cdktn_stock_synth": lambda: background.start_app_synth(
+            "cdktn-stock", base, optimizations=False, engine="cdktn"
+        ),
+        "cdktn_fast_synth": lambda: background.start_app_synth("cdktn-fast", base, optimizations=True, engine="cdktn"),
         "probe_deploy": lambda: background.start_probe_deploy(base),
         "probe_synth": lambda: background.start_probe_synth(base),
     }
