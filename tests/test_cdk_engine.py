@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
-import subprocess
 import sys
-import textwrap
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,19 +119,15 @@ def test_an_engine_that_is_not_installed_is_one_line_saying_how_to_install_it(mo
                                 "`make synth` installs it (or `pipenv sync --categories cdktn`)")
 
 
-def test_main_exits_2_with_one_line_for_an_unknown_engine_and_writes_nothing(tmp_path):
-    outdir = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py")],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "PAYMENT_CDK_ENGINE": "terrain", "CDKTF_OUTDIR": str(outdir)},
-        capture_output=True,
-        text=True,
-        timeout=60,
+def test_an_unknown_engine_stops_the_entry_points_with_one_line_and_exit_2(monkeypatch, capsys):
+    """main.py, the state probe and the benchmark call this before anything imports cdktf."""
+    monkeypatch.setenv(cdk_engine.ENV_VAR, "terrain")
+
+    with pytest.raises(SystemExit) as stopped:
+        cdk_engine.use_chosen_or_exit()
+
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == (
+        "error: PAYMENT_CDK_ENGINE='terrain' is not a CDK engine; use cdktf (CDKTF 0.21.0, hashicorp/aws 6.25.0; "
+        "the default) or cdktn (CDK Terrain 0.24.0, hashicorp/aws 6.69.1)\n"
     )
-    assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == textwrap.dedent("""\
-        error: PAYMENT_CDK_ENGINE='terrain' is not a CDK engine; use cdktf (CDKTF 0.21.0, hashicorp/aws 6.25.0; \
-the default) or cdktn (CDK Terrain 0.24.0, hashicorp/aws 6.69.1)
-        """)
-    assert not outdir.exists()
