@@ -24,12 +24,12 @@ class BackgroundJob:
     folder: Path
     process: subprocess.Popen[bytes]
 
-    output: str = ""
-    """What the job printed (stdout and stderr), once it has finished."""
+    output: str | None = None
+    """What the job printed (stdout and stderr), once outcome() has collected it."""
 
     def outcome(self, timeout: float = 600) -> Path:
         """The job's folder once it has finished; AssertionError with its output if it failed."""
-        if self.process.returncode is None:
+        if self.output is None:
             self.output = self.process.communicate(timeout=timeout)[0].decode(errors="replace")
         assert self.process.returncode == 0, f"{self.label} failed:\n{self.output[-4000:]}"
         return self.folder
