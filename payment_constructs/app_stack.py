@@ -87,7 +87,8 @@ class AppStack(TerraformStack):
                 timeout_seconds=PROCESSING_TIMEOUT_SECONDS,
                 memory_mb=FUNCTION_MEMORY_MB,
                 reserved_concurrency=settings.reserved_concurrency,
-                environment={"LEDGER_TABLE": self.ledger.name},
+                # The ceiling too: processing re-validates what it records against the same limit as validation.
+                environment={"LEDGER_TABLE": self.ledger.name, "MAX_PAYMENT_AMOUNT": settings.max_payment_amount},
                 # The conditional PutItem and the consistent GetItem of a replay: nothing else, on this table only.
                 extra_statements=[
                     allow("RecordPayment", ["dynamodb:PutItem", "dynamodb:GetItem"], [self.ledger.arn]),

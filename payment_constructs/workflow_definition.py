@@ -13,6 +13,8 @@ from typing import Any
 # class name, and Step Functions matches ErrorEquals against it. tests/test_workflow_definition.py holds them equal.
 PAYMENT_VALIDATION_ERROR = "PaymentValidationError"
 IDEMPOTENCY_CONFLICT_ERROR = "IdempotencyConflictError"
+# Processing re-validates its input and refuses anything validation would not have returned (defence in depth).
+PAYMENT_CONTRACT_ERROR = "PaymentContractError"
 
 # The Lambda service errors AWS recommends retrying for the lambda:invoke integration (Step Functions developer
 # guide, "Handling transient Lambda service exceptions").
@@ -84,7 +86,11 @@ def payment_workflow(targets: WorkflowTargets) -> dict[str, Any]:
     validate["Next"] = PROCESS
 
     process = _invoke(targets, targets.processing_function_arn, targets.processing_timeout_seconds)
-    process["Catch"] = [_catch(IDEMPOTENCY_CONFLICT_ERROR, PROCESSING_FAILED), _catch("States.ALL", PROCESSING_FAILED)]
+    process["Catch"] = [
+        _catch(IDEMPOTENCY_CONFLICT_ERROR, PROCESSING_FAILED),
+        _catch(PAYMENT_CONTRACT_ERROR, PROCESSING_FAILED),
+        _catch("States.ALL", PROCESSING_FAILED),
+    ]
     process["Next"] = PROCESSED
 
     return {
@@ -103,7 +109,10 @@ def payment_workflow(targets: WorkflowTargets) -> dict[str, Any]:
             },
             PROCESSING_FAILED: {
                 "Type": "Fail",
-                "Comment": "A valid payment could not be recorded: an id reused for another payment, or a fault",
+                "Comment": (
+                    "A payment could not be recorded: an id reused for another payment, an input that is not a "
+                    "validated payment, or a fault"
+                ),
                 "ErrorPath": "$.error.Error",
                 "CausePath": "$.error.Cause",
             },

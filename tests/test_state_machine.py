@@ -126,12 +126,20 @@ def test_an_idempotency_conflict_ends_in_the_processing_failure_state(states):
     }
 
 
+def test_input_processing_refuses_as_not_validated_ends_in_the_processing_failure_state(states):
+    assert states["ProcessPayment"]["Catch"][1] == {
+        "ErrorEquals": ["PaymentContractError"], "ResultPath": "$.error", "Next": "ProcessingFailed"
+    }
+    assert states["ProcessingFailed"]["ErrorPath"] == "$.error.Error"  # the operator sees which refusal it was
+
+
 def test_the_error_names_in_the_definition_are_the_exceptions_the_handlers_raise(states):
     caught = {e for s in states.values() for c in s.get("Catch", []) for e in c["ErrorEquals"]}
     caught |= {s["Error"] for s in states.values() if "Error" in s}
     raised = {
         handlers.validation.PaymentValidationError.__name__,
         handlers.processing.IdempotencyConflictError.__name__,
+        handlers.processing.PaymentContractError.__name__,
     }
     assert caught - {"States.ALL"} == raised
 
