@@ -9,6 +9,8 @@ import pytest
 
 from handlers.currencies import MINOR_UNITS
 from handlers.validation import MAX_EVENT_CHARACTERS, PaymentValidationError, handler, validate_payment
+from tests.handlers.iso4217 import ACCEPTED as ISO_ACCEPTED
+from tests.handlers.iso4217 import ISO_4217_WITHOUT_MINOR_UNIT, OUTSIDE_THE_CONTRACT, WITHDRAWN
 from tests.handlers.payments import (
     AMEX_PAN,
     BANK_TOKEN,
@@ -86,19 +88,19 @@ def test_amount_is_formatted_with_the_currency_minor_unit_digits(
     assert handler(valid_event(currency=currency, amount=amount), None)["amount"] == normalized
 
 
-@pytest.mark.parametrize(("currency", "exponent"), sorted(MINOR_UNITS.items()))
+@pytest.mark.parametrize(("currency", "exponent"), sorted(ISO_ACCEPTED.items()))
 def test_every_supported_currency_formats_whole_amounts_to_its_exponent(currency: str, exponent: int) -> None:
     expected = "42" if exponent == 0 else "42." + "0" * exponent
     assert handler(valid_event(currency=currency.lower(), amount="42"), None)["amount"] == expected
 
 
-@pytest.mark.parametrize(("currency", "exponent"), sorted(MINOR_UNITS.items()))
+@pytest.mark.parametrize(("currency", "exponent"), sorted(ISO_ACCEPTED.items()))
 def test_every_supported_currency_accepts_its_smallest_unit(currency: str, exponent: int) -> None:
     smallest = "1" if exponent == 0 else "0." + "0" * (exponent - 1) + "1"
     assert handler(valid_event(currency=currency, amount=smallest), None)["amount"] == smallest
 
 
-@pytest.mark.parametrize(("currency", "exponent"), sorted(MINOR_UNITS.items()))
+@pytest.mark.parametrize(("currency", "exponent"), sorted(ISO_ACCEPTED.items()))
 def test_every_supported_currency_rejects_one_decimal_more_than_it_allows(currency: str, exponent: int) -> None:
     too_precise = "1." + "0" * exponent + "1"
     assert problem_fields(valid_event(currency=currency, amount=too_precise)) == {"amount"}
@@ -259,9 +261,19 @@ def test_an_unacceptable_amount_is_rejected(amount: Any, why: str) -> None:
     assert any(why in reason for _, reason in error.problems)
 
 
+def test_the_currency_table_is_iso_4217_list_one_with_exponents_0_2_and_3() -> None:
+    # Both directions and every exponent: a missing, extra or wrong entry fails here, whatever the handler's table.
+    assert dict(MINOR_UNITS) == ISO_ACCEPTED
+
+
 @pytest.mark.parametrize(
     "currency",
-    ["XAU", "XTS", "XXX", "XDR", "CLF", "HRK", "ZWL", "ABC", "US", "USDD", "U$D", " USD", "", 840, None],
+    [
+        *ISO_4217_WITHOUT_MINOR_UNIT,
+        *OUTSIDE_THE_CONTRACT,
+        *WITHDRAWN,
+        *["ABC", "US", "USDD", "U$D", " USD", "ＵＳＤ", "", 840, None],
+    ],
 )
 def test_an_unknown_or_unsupported_currency_is_rejected(currency: Any) -> None:
     assert problem_fields(valid_event(currency=currency)) == {"currency"}
