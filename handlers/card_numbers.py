@@ -84,22 +84,31 @@ def contains_card_number(text: str) -> bool:
     if len(text) > MAX_SCAN_CHARACTERS:
         raise TextTooLongError(f"text of {len(text)} characters is longer than {MAX_SCAN_CHARACTERS}")
     if not text.isascii():
-        # NFKC can lengthen a text (one ligature becomes several letters) but only by a bounded factor.
+        # NFKC can lengthen a text ("⑳" is "20") but only by a bounded factor.
         text = unicodedata.normalize("NFKC", text)
+    if len(text) < PAN_MIN_DIGITS:
+        return False  # the common case of a short value, without a regex pass
     return any(_span_holds_pan(span.group()) for span in _SPAN.finditer(text))
 
 
 def _span_holds_pan(span: str) -> bool:
-    groups = [_ascii_digits(group) for group in _GROUP.findall(span)]
+    groups = _GROUP.findall(_ascii_digits(span))
     if sum(map(len, groups)) < PAN_MIN_DIGITS:
         return False
     return _luhn_valid_stretch(groups)
 
 
-def _ascii_digits(group: str) -> str:
-    if group.isascii():
-        return group
-    return "".join(str(unicodedata.decimal(character)) for character in group)
+# Digits of other scripts met so far -> their ASCII digit, for str.translate (one C pass per span).
+_NATIVE_DIGITS: dict[int, str] = {}
+
+
+def _ascii_digits(span: str) -> str:
+    if span.isascii():
+        return span
+    for character in set(span):
+        if not character.isascii() and character.isdecimal():
+            _NATIVE_DIGITS.setdefault(ord(character), str(unicodedata.decimal(character)))
+    return span.translate(_NATIVE_DIGITS)
 
 
 def _luhn_valid_stretch(groups: list[str]) -> bool:

@@ -236,7 +236,7 @@ def test_a_malformed_payment_id_is_rejected(payment_id: Any) -> None:
         pytest.param("1.0010", "decimal places", id="usd-four-places-with-a-trailing-zero"),
         pytest.param("1." + "0" * 30 + "1", "decimal places", id="a-far-decimal"),
         pytest.param(10**5000 - 1, "at most 40 digits", id="5000-digit-int"),
-        pytest.param(-10**5000 - 1, "at most 40 digits", id="5000-digit-negative-int"),
+        pytest.param(-(10**5000 - 1), "at most 40 digits", id="5000-digit-negative-int"),
         pytest.param(10**40, "at most 40 digits", id="41-digit-int"),
         pytest.param(10**39, "must not exceed", id="40-digit-int"),
         pytest.param("9" * 100_000, "at most 40 characters", id="100000-digit-string"),
