@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 import threading
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
 
 from handlers import processing, validation
 from handlers.processing import (
@@ -22,6 +24,7 @@ from handlers.processing import (
 from handlers.validation import PaymentValidationError
 from tests.handlers.conftest import Ledger
 from tests.handlers.payments import BANK_TOKEN, CARD_TOKEN, VISA_PAN, valid_event
+from tests.handlers.test_payment_validation_properties import near_payments, valid_payments
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -341,3 +344,23 @@ def test_importing_the_handler_needs_no_aws_region_or_credentials() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def validated(case: tuple[dict[str, Any], Decimal]) -> dict[str, Any]:
+    return validation.validate_payment(case[0], max_amount=Decimal(validation.DEFAULT_MAX_AMOUNT))
+
+
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(event=near_payments | valid_payments().map(lambda case: case[0]) | valid_payments().map(validated))
+def test_processing_records_only_what_validation_returns_unchanged(ledger: Ledger, event: Any) -> None:
+    # Arbitrary near-payments, valid ones in any accepted spelling, and validation's own output: only the last kind
+    # may be recorded, and exactly as given.
+    before = len(ledger.items())
+    try:
+        receipt = processing.process_payment(event, client=ledger.client, table_name=ledger.table_name)
+    except (PaymentContractError, IdempotencyConflictError):
+        assert len(ledger.items()) == before
+        return
+    assert validation.validate_payment(event, max_amount=Decimal(validation.DEFAULT_MAX_AMOUNT)) == event
+    stored = ledger.record(event["payment_id"])
+    assert stored["payment"] == {k: v for k, v in event.items() if k != "payment_id"} or stored["receipt"] == receipt
