@@ -9,10 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-# Error names are the exception class names the handlers raise: Lambda reports a function error's errorType as the
-# class name, and Step Functions matches ErrorEquals against it. tests/test_state_machine.py holds them equal.
-PAYMENT_VALIDATION_ERROR = "PaymentValidationError"
-IDEMPOTENCY_CONFLICT_ERROR = "IdempotencyConflictError"
+from handlers.contract import RoutedError
 
 # The Lambda service errors AWS recommends retrying for the lambda:invoke integration (Step Functions developer
 # guide, "Handling transient Lambda service exceptions").
@@ -100,7 +97,7 @@ def payment_workflow(partition: str, tasks: Sequence[Task]) -> dict[str, Any]:
             REJECTED: {
                 "Type": "Fail",
                 "Comment": "The payment broke the contract; the cause lists every problem, field by field",
-                "Error": PAYMENT_VALIDATION_ERROR,
+                "Error": RoutedError.PAYMENT_VALIDATION,
                 "CausePath": "$.error.Cause",
             },
             PROCESSING_FAILED: {

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers.contract import LEDGER_TABLE_ENV, MAX_AMOUNT_ENV, RoutedError
 from payment_constructs.iam import Statement, allow
 from payment_constructs.ledger_table import ledger_key_use
 from payment_constructs.naming import Names
 from payment_constructs.payment_function import FunctionSpec, SharedResources
-from payment_constructs.workflow_definition import (
-    IDEMPOTENCY_CONFLICT_ERROR,
-    PAYMENT_VALIDATION_ERROR,
-    PROCESSING_FAILED,
-    REJECTED,
-)
+from payment_constructs.workflow_definition import PROCESSING_FAILED, REJECTED
 
 
 def _ledger_writer(shared: SharedResources) -> list[Statement]:
@@ -34,8 +30,8 @@ VALIDATION = FunctionSpec(
     handler="handlers.validation.handler",
     description="Validates and normalizes a payment; raises PaymentValidationError listing every problem",
     timeout_seconds=10,  # CPU-light string work
-    routes=((PAYMENT_VALIDATION_ERROR, REJECTED),),
-    environment=lambda shared: {"MAX_PAYMENT_AMOUNT": shared.settings.max_payment_amount},
+    routes=((RoutedError.PAYMENT_VALIDATION, REJECTED),),
+    environment=lambda shared: {MAX_AMOUNT_ENV: shared.settings.max_payment_amount},
 )
 
 PROCESSING = FunctionSpec(
@@ -44,8 +40,8 @@ PROCESSING = FunctionSpec(
     handler="handlers.processing.handler",
     description="Records a validated payment in the ledger exactly once and returns its receipt",
     timeout_seconds=20,  # waits on DynamoDB, with the SDK's own retries for throttling
-    routes=((IDEMPOTENCY_CONFLICT_ERROR, PROCESSING_FAILED),),
-    environment=lambda shared: {"LEDGER_TABLE": shared.ledger.name},
+    routes=((RoutedError.IDEMPOTENCY_CONFLICT, PROCESSING_FAILED),),
+    environment=lambda shared: {LEDGER_TABLE_ENV: shared.ledger.name},
     statements=_ledger_writer,
 )
 
