@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from payment_constructs import fast_synth
 from payment_constructs.naming import Names
 from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
 from synth_review.synthesized import SynthesizedApp, load
+from synth_speed import fast_synth
 from tests import background
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
