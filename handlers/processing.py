@@ -42,8 +42,8 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from handlers.contract import DEFAULT_MAX_AMOUNT, LEDGER_KEY, LEDGER_TABLE_ENV
 from handlers.validation import (
-    DEFAULT_MAX_AMOUNT,
     Payment,
     PaymentValidationError,
     configured_max_amount,
@@ -54,7 +54,6 @@ from handlers.validation import (
 
 logger = logging.getLogger(__name__)
 
-LEDGER_TABLE_ENV: Final = "LEDGER_TABLE"
 STATUS_PROCESSED: Final = "PROCESSED"
 # (path, key) pairs of the contract's string fields; None means top level. All but payment_id identify a payment.
 REQUIRED_STRINGS: Final = (
@@ -150,7 +149,7 @@ def process_payment(
         client.put_item(
             TableName=table_name,
             Item=_to_dynamodb(record),
-            ConditionExpression="attribute_not_exists(payment_id)",
+            ConditionExpression=f"attribute_not_exists({LEDGER_KEY})",
         )
     except ClientError as error:
         if _error_code(error) != "ConditionalCheckFailedException":
@@ -228,7 +227,7 @@ def _replay_or_conflict(payment: Mapping[str, Any], fingerprint: str, client: An
     payment_id = payment["payment_id"]
     response = client.get_item(
         TableName=table_name,
-        Key={"payment_id": {"S": payment_id}},
+        Key={LEDGER_KEY: {"S": payment_id}},
         ConsistentRead=True,
     )
     if "Item" not in response:
