@@ -123,3 +123,16 @@ graphviz:
 
 review: deps $(CHECKOV_TOOL) graphviz
 	@$(call quiet_on_interrupt,$(SYNTH) -- $(PY) -m synth_review --outdir $(OUTDIR))
+
+# The deployed state machine's ARN, for the next command: `arn=$(make -s state-machine-arn) && aws stepfunctions ...`.
+# When the app stack was never deployed (or its deploy failed) it fails, with terraform's reason, instead of printing
+# an empty ARN into that command.
+.PHONY: state-machine-arn
+state-machine-arn:
+	@cd $(OUTDIR)/stacks/app 2>/dev/null || { echo "error: no $(OUTDIR)/stacks/app: run make synth, then deploy" >&2; \
+		exit 1; }; \
+	errors=$$(mktemp); trap 'rm -f "$$errors"' EXIT; \
+	arn=$$(terraform output -no-color -raw state_machine_arn 2>"$$errors") || arn=""; \
+	test -n "$$arn" || { echo "error: no state_machine_arn in the app stack's state: deploy it first (npx cdktf deploy \
+	encryption app)$$(grep -m1 -o 'Error: .*' "$$errors" | sed 's/^/; terraform: /')" >&2; exit 1; }; \
+	echo "$$arn"

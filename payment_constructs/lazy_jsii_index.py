@@ -25,7 +25,10 @@ the original>/``; the cache is ``PROJECT_ROOT/.tools/lazy-jsii`` (git-ignored) u
 
 Safety: anything unexpected (an ``index.js`` line the generator does not write, a required
 module missing from the tarball, node failing, an I/O error, jsii internals that moved) logs
-a warning and the kernel loads the original tarball: stock behaviour, never an error. The
+a warning and the kernel loads the original tarball: stock behaviour, never an error (a cache that
+cannot be written gets a one-line note, no traceback). One process builds a given entry at a
+time (``flock`` on ``.<entry>.lock`` beside it); a build that was killed leaves ``.tmp-*`` and
+``.build-*`` files, which the next process to hold that lock removes. The
 lever is switched with the rest of the fast path (``payment_constructs.fast_synth``).
 """
 

@@ -279,3 +279,59 @@ def test_an_unusable_lazy_index_cache_falls_back_to_one_note_and_the_same_output
     documents = {"manifest.json", "stacks/app/cdk.tf.json", "stacks/encryption/cdk.tf.json"}
     assert {k: v for k, v in snapshot(other).items() if k in documents} == {
         k: v for k, v in snapshot(outdir).items() if k in documents}
+
+
+def state_machine_arn(outdir: Path, terraform: str | None = None) -> tuple[int, list[str], list[str]]:
+    """`make -s state-machine-arn`, with the real terraform or a stand-in that prints `terraform` and exits 0."""
+    env = environment(outdir)
+    if terraform is not None:
+        stand_in = outdir.parent / "bin" / "terraform"
+        stand_in.parent.mkdir(exist_ok=True)
+        stand_in.write_text(f"#!/bin/sh\nprintf '%s' '{terraform}'\n")
+        stand_in.chmod(0o755)
+        env["PATH"] = f"{stand_in.parent}:{env['PATH']}"
+    return run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "state-machine-arn"], env)
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="needs terraform")
+def test_the_arn_of_a_stack_never_deployed_is_an_error_with_terraforms_reason_not_an_empty_line(outdir):
+    status, out, err = state_machine_arn(outdir)
+    assert status != 0 and out == []
+    assert without_make_trailer(err) == [
+        "error: no state_machine_arn in the app stack's state: deploy it first (npx cdktf deploy encryption app); "
+        'terraform: Error: Backend initialization required, please run "terraform init"']
+
+
+def test_an_empty_arn_is_an_error(outdir):
+    status, out, err = state_machine_arn(outdir, terraform="")
+    assert status != 0 and out == []
+    assert without_make_trailer(err) == [
+        "error: no state_machine_arn in the app stack's state: deploy it first (npx cdktf deploy encryption app)"]
+
+
+def test_a_deployed_arn_is_printed_alone(outdir):
+    arn = "arn:aws:states:us-east-1:123456789012:stateMachine:sfn-payment-workflow-dev"
+    assert state_machine_arn(outdir, terraform=arn) == (0, [arn], [])
+
+
+def test_the_readme_starts_an_execution_only_with_an_arn():
+    readme = (ROOT / "README.md").read_text()
+    assert 'arn=$(make -s state-machine-arn) && aws stepfunctions start-execution --state-machine-arn "$arn"' in readme
+    assert "terraform output -raw state_machine_arn)" not in readme
+
+
+@pytest.mark.parametrize("atomic", [True, False], ids=["rename-exchange", "two-renames"])
+def test_the_swap_puts_the_new_folder_in_place_and_the_old_one_aside(tmp_path, monkeypatch, atomic):
+    import synth
+
+    if not atomic:
+        monkeypatch.setattr(synth, "exchange", lambda a, b: False)  # a file system without RENAME_EXCHANGE
+    outdir, new = tmp_path / "cdktf.out", tmp_path / ".cdktf.out.tmp-new"
+    for folder, text in ((outdir, "old"), (new, "new")):
+        (folder / "stacks" / "app").mkdir(parents=True)
+        (folder / "stacks" / "app" / "cdk.tf.json").write_text(text)
+
+    synth.swap_into_place(new, outdir)
+
+    assert (outdir / "stacks" / "app" / "cdk.tf.json").read_text() == "new"
+    assert [p.read_text() for p in new.rglob("cdk.tf.json")] == ["old"]
