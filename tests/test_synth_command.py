@@ -335,3 +335,22 @@ def test_the_swap_puts_the_new_folder_in_place_and_the_old_one_aside(tmp_path, m
 
     assert (outdir / "stacks" / "app" / "cdk.tf.json").read_text() == "new"
     assert [p.read_text() for p in new.rglob("cdk.tf.json")] == ["old"]
+
+
+def test_ctrl_c_while_waiting_for_another_synth_is_one_line_and_130(tmp_path):
+    outdir = tmp_path / "cdktf.out"
+    holder = subprocess.Popen(["flock", str(tmp_path / ".cdktf.out.lock"), "sleep", "60"], start_new_session=True)
+    try:
+        wait_for(lambda: subprocess.run(["flock", "--nonblock", str(tmp_path / ".cdktf.out.lock"), "true"]).returncode,
+                 "the other synth to hold the lock")
+        process = start(SYNTH, environment(outdir))
+        assert process.stderr is not None
+        waiting = process.stderr.readline().rstrip("\n")
+        os.killpg(process.pid, signal.SIGINT)
+        status, out, err = finish(process)
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait()
+    assert waiting.startswith(f"waiting for another synth of {outdir} (pid ")
+    assert (status, out, err) == (130, [], [f"interrupted (SIGINT): the synth was stopped; {outdir} is left as it was"])
+    assert not outdir.exists() and temp_folders(outdir) == []

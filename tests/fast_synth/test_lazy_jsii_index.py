@@ -185,6 +185,13 @@ def test_a_build_killed_midway_leaves_files_that_the_next_build_removes(tmp_path
     assert leftovers(cache) == []
 
 
+def wait_until_locked(lock: Path, locked: bool) -> None:
+    deadline = time.monotonic() + 30
+    while (subprocess.run(["flock", "--nonblock", str(lock), "true"]).returncode != 0) != locked:
+        assert time.monotonic() < deadline, f"the lock never became {'held' if locked else 'free'}"
+        time.sleep(0.02)
+
+
 @pytest.mark.skipif(TIME_PROVIDER_TARBALL is None, reason="the time provider is not installed")
 def test_files_of_a_build_in_progress_elsewhere_are_left_alone(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
@@ -194,15 +201,13 @@ def test_files_of_a_build_in_progress_elsewhere_are_left_alone(tmp_path: Path) -
     lock = derived.parent.parent / f".{derived.parent.name}.lock"
     holder = subprocess.Popen(["flock", str(lock), "sleep", "60"], start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while subprocess.run(["flock", "--nonblock", str(lock), "true"]).returncode == 0:
-            assert time.monotonic() < deadline, "flock(1) never took the lock"
-            time.sleep(0.02)
+        wait_until_locked(lock, True)
         assert lazy_jsii_index.derived_tarball(TIME_PROVIDER_TARBALL, cache) == derived
         assert in_progress.exists(), "removed while its builder held the lock"
     finally:
         os.killpg(holder.pid, signal.SIGKILL)
         holder.wait()
+    wait_until_locked(lock, False)  # sleep, which holds the lock too, may outlive flock(1) by a moment
 
     assert lazy_jsii_index.derived_tarball(TIME_PROVIDER_TARBALL, cache) == derived
     assert not in_progress.exists(), "left over once no builder holds the lock"
