@@ -128,7 +128,7 @@ def test_overlapping_synths_with_different_settings_leave_exactly_the_last_compl
     last = finished[-1]
     for name, (status, out, err) in results.items():
         assert (status, out) == (0, [f"Synthesized the stacks encryption and app into {outdir}"]), (name, err)
-        assert all(line.startswith(f"waiting for another synth of {outdir} (pid ") for line in err), err
+        assert all(line.startswith(f"waiting for {outdir}: locked by pid ") for line in err), err
     assert sum(len(err) for _, _, err in results.values()) >= 1, "the runs that had to wait said so"
     assert environments_in(outdir) == {"app": {last}, "encryption": {last}}, "never a mix of two synths"
     assert {name: fresh_for(outdir, PAYMENT_ENVIRONMENT=name) for name in names} == {n: n == last for n in names}
@@ -172,7 +172,7 @@ def test_a_killed_synth_leaves_the_folder_locked_until_its_app_exits_and_the_nex
 
     status, out, err = run(SYNTH, environment(outdir))
     assert (status, out) == (0, [f"{outdir} is up to date"])
-    assert all(line.startswith(f"waiting for another synth of {outdir}") for line in err), err
+    assert all(line.startswith(f"waiting for {outdir}: locked by pid ") for line in err), err
     assert temp_folders(outdir) == []
     assert fresh_for(outdir)
 
@@ -351,6 +351,6 @@ def test_ctrl_c_while_waiting_for_another_synth_is_one_line_and_130(tmp_path):
     finally:
         os.killpg(holder.pid, signal.SIGKILL)
         holder.wait()
-    assert waiting.startswith(f"waiting for another synth of {outdir} (pid ")
+    assert waiting.startswith(f"waiting for {outdir}: locked by pid ")
     assert (status, out, err) == (130, [], [f"interrupted (SIGINT): the synth was stopped; {outdir} is left as it was"])
     assert not outdir.exists() and temp_folders(outdir) == []

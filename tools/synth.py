@@ -94,7 +94,7 @@ def exclusive_lock(outdir: Path) -> Iterator[int]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            print(f"waiting for another synth of {outdir} (pid {holder}) to finish", file=sys.stderr)
+            print(f"waiting for {outdir}: locked by pid {holder} (another synth, review or local run)", file=sys.stderr)
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -119,13 +119,18 @@ def remove_tree(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def discard(path: Path) -> None:
+    """Remove a folder of ours beside the output; one note if that is impossible (it is tried again next run)."""
+    try:
+        remove_tree(path)
+    except OSError as error:
+        print(f"note: could not remove {path} ({error.strerror}); the next synth tries again", file=sys.stderr)
+
+
 def remove_leftovers(outdir: Path) -> None:
     """Folders of runs that were killed before they could clean up; called only while holding the lock."""
     for leftover in outdir.parent.glob(temp_prefix(outdir) + "*"):
-        try:
-            remove_tree(leftover)
-        except OSError as error:
-            print(f"note: could not remove {leftover} ({error.strerror}) left by an earlier run", file=sys.stderr)
+        discard(leftover)
 
 
 def run_app(tmp: Path, lock_fd: int) -> None:
@@ -234,12 +239,13 @@ def synthesize(outdir: Path, lock_fd: int) -> str:
         raise not_writable(outdir, error) from None
     try:
         run_app(tmp, lock_fd)
-        publish(tmp, outdir, inputs)
-    except OSError as error:
-        raise SynthError(f"cannot replace {outdir} ({error.strerror}); it is left as it was: make it and the "
-                         "folder holding it writable, or set CDKTF_OUTDIR to a writable folder") from error
+        try:
+            publish(tmp, outdir, inputs)
+        except OSError as error:
+            raise SynthError(f"cannot replace {outdir} ({error.strerror}); it is left as it was: make it and the "
+                             "folder holding it writable, or set CDKTF_OUTDIR to a writable folder") from error
     finally:
-        remove_tree(tmp)  # the old folder after a swap; the unfinished one after a failure or an interrupt
+        discard(tmp)  # the old folder after a swap; the unfinished one after a failure or an interrupt
     return f"Synthesized the stacks {STACKS} into {outdir}"
 
 
