@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 from payment_constructs import fast_synth
-from payment_constructs.cli import environment_or_exit, settings_or_exit
+from payment_constructs.cli import settings_or_exit
+from payment_constructs.environment_gate import environment_or_exit
 
 settings = settings_or_exit()  # validated before jsii starts: bad input never becomes a Node stack trace
 environment_or_exit()

@@ -1,11 +1,8 @@
-"""What main.py does before cdktf loads: settings, node and the output folder, or one clear line and exit 2."""
+"""What main.py does before cdktf loads: settings, or one clear line and exit 2."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 
 from payment_constructs.settings import Settings, SettingsError
 
@@ -18,23 +15,4 @@ def settings_or_exit() -> Settings:
     except SettingsError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_SETTINGS) from None
-
-
-
-def environment_or_exit() -> None:
-    """What jsii and cdktf need but would only report as a long Node or Python traceback: node, and an output folder
-    that can be written (cdktf creates only its last level)."""
-    node = os.environ.get("JSII_NODE", "node")  # what jsii starts
-    if shutil.which(node) is None:
-        print(f"error: cannot find node ({node!r}): install Node.js 20 on PATH, or set JSII_NODE to its path",
-              file=sys.stderr)
-        raise SystemExit(EXIT_BAD_SETTINGS)
-    outdir = os.environ.get("CDKTF_OUTDIR", "").strip() or "cdktf.out"  # cdktf's own default
-    try:
-        os.makedirs(outdir, exist_ok=True)
-        tempfile.TemporaryFile(dir=outdir).close()  # the error a write would meet, e.g. a read-only file system
-    except OSError as error:
-        print(f"error: cannot write the output folder CDKTF_OUTDIR={outdir[:200]!r} ({error.strerror}); name a "
-              "folder in a writable place", file=sys.stderr)
         raise SystemExit(EXIT_BAD_SETTINGS) from None

@@ -32,9 +32,9 @@ INPUT_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Ma
                "tools/synth.py")
 INPUT_DIRS = ("payment_constructs", "handlers")
 SETTING_PREFIXES = ("PAYMENT_", "CDKTF_")
-# Where the output goes (its place is an input of its own, below), and a switch of the cdktf CLI that the Makefile
-# exports: neither changes what the app writes, and a direct run must agree with `make synth`.
-NOT_SETTINGS = ("CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV")
+# Read by other tools, never by the app: where the output goes (its place is an input of its own, below), and a
+# switch of the cdktf CLI that the Makefile exports (a direct run must agree with `make synth`).
+NOT_INPUTS = ("CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV")
 STAMP = ".synth-inputs.sha256"
 # Written into the folder after a synth, by tools that own them: `make review`'s report, and the working files
 # `terraform init` (run by `cdktf deploy`) keeps beside each stack, which tools/synth.py carries over to each new synth
@@ -61,7 +61,7 @@ def fingerprint(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | No
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
         digest.update(b"\0")
     for name in sorted(env):
-        if name.startswith(SETTING_PREFIXES) and name not in NOT_SETTINGS:
+        if name.startswith(SETTING_PREFIXES) and name not in NOT_INPUTS:
             digest.update(f"{name}={env[name]}\0".encode())
     return digest.hexdigest()
 
