@@ -354,3 +354,23 @@ def test_ctrl_c_while_waiting_for_another_synth_is_one_line_and_130(tmp_path):
     assert waiting.startswith(f"waiting for {outdir}: locked by pid ")
     assert (status, out, err) == (130, [], [f"interrupted (SIGINT): the synth was stopped; {outdir} is left as it was"])
     assert not outdir.exists() and temp_folders(outdir) == []
+
+
+def test_a_command_run_after_the_synth_holds_the_lock_so_no_synth_swaps_the_folder_while_it_reads(outdir, tmp_path):
+    document, go = outdir / "stacks" / "app" / "cdk.tf.json", tmp_path / "go"
+    script = f'sha256sum "{document}"; while [ ! -e "{go}" ]; do sleep 0.02; done; sha256sum "{document}"'
+    reader = start([*SYNTH, "--", "sh", "-c", script], environment(outdir))
+    assert reader.stdout is not None
+    assert reader.stdout.readline() == f"{outdir} is up to date\n"  # the reader's command runs from here on
+    with (outdir / "manifest.json").open("a") as manifest:
+        manifest.write(" ")  # the next synth has something to replace
+    synth = start(SYNTH, environment(outdir))
+    assert synth.stderr is not None
+    waiting = synth.stderr.readline()
+    go.touch()  # the reader ends only once the synth is waiting for it
+
+    reader_status, hashes, _ = finish(reader)
+    assert (reader_status, len(hashes), len(set(hashes))) == (0, 2, 1), hashes
+    assert waiting.startswith(f"waiting for {outdir}: locked by pid {reader.pid} ")
+    assert finish(synth) == (0, [f"Synthesized the stacks encryption and app into {outdir}"], [])
+    assert fresh_for(outdir)
