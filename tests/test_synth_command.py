@@ -374,3 +374,15 @@ def test_a_command_run_after_the_synth_holds_the_lock_so_no_synth_swaps_the_fold
     assert waiting.startswith(f"waiting for {outdir}: locked by pid {reader.pid} ")
     assert finish(synth) == (0, [f"Synthesized the stacks encryption and app into {outdir}"], [])
     assert fresh_for(outdir)
+
+
+@pytest.mark.parametrize("where", ["the project", "a folder of other files", "the current folder"])
+def test_a_folder_that_is_not_a_synth_is_never_replaced(tmp_path, where):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("not a synth")
+    outdir = {"the project": ROOT, "a folder of other files": mine, "the current folder": Path(".")}[where]
+    status, out, err = run(SYNTH, environment(outdir))
+    assert (status, out) == (2, [])
+    assert len(err) == 1 and err[0].startswith("error: the output folder ") and "name a new or empty folder" in err[0]
+    assert (mine / "notes.txt").read_text() == "not a synth" and (ROOT / "Makefile").is_file()

@@ -48,6 +48,8 @@ HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # Kept from the folder being replaced: terraform's working files beside each stack (providers, backend settings).
 TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
 _RENAME_EXCHANGE = 2  # linux/fs.h
+# Any of these in a folder means a synth wrote it (a run of an older version may have left no manifest).
+SYNTH_MARKERS = ("manifest.json", "stacks", synth_inputs.STAMP)
 
 
 class SynthError(Exception):
@@ -249,10 +251,21 @@ def synthesize(outdir: Path, lock_fd: int) -> str:
     return f"Synthesized the stacks {STACKS} into {outdir}"
 
 
+def looks_synthesized(folder: Path) -> bool:
+    """Empty, or holding what a synth writes: the swap deletes the folder it replaces, so never a folder of yours."""
+    return not any(folder.iterdir()) or any((folder / name).exists() for name in SYNTH_MARKERS)
+
+
 def prepare(outdir: Path) -> None:
     if outdir.exists() and not outdir.is_dir():
         raise SynthError(f"the output folder {str(outdir)[:200]!r} is not a folder; name a folder (it is "
                          "created if missing) with --outdir or CDKTF_OUTDIR")
+    resolved = outdir.resolve()
+    if resolved in (ROOT, *ROOT.parents, Path.cwd(), *Path.cwd().parents) or (
+            outdir.is_dir() and not looks_synthesized(outdir)):
+        raise SynthError(f"the output folder {str(outdir)[:200]!r} holds other files (no manifest.json or stacks/), "
+                         "and a synth replaces the whole folder; name a new or empty folder with --outdir or "
+                         "CDKTF_OUTDIR")
     try:
         outdir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
