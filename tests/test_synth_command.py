@@ -386,3 +386,14 @@ def test_a_folder_that_is_not_a_synth_is_never_replaced(tmp_path, where):
     assert (status, out) == (2, [])
     assert len(err) == 1 and err[0].startswith("error: the output folder ") and "name a new or empty folder" in err[0]
     assert (mine / "notes.txt").read_text() == "not a synth" and (ROOT / "Makefile").is_file()
+
+
+def test_an_output_folder_that_is_a_link_is_refused_in_one_line_before_any_synth(tmp_path):
+    target = tmp_path / "real"
+    target.mkdir()
+    (tmp_path / "cdktf.out").symlink_to(target)
+    status, out, err = run(SYNTH, environment(tmp_path / "cdktf.out"))
+    assert (status, out) == (2, [])
+    assert err == [f"error: the output folder {str(tmp_path / 'cdktf.out')!r} is a symbolic link, and a synth replaces "
+                   "the folder itself; name the folder it points to with --outdir or CDKTF_OUTDIR"]
+    assert temp_folders(tmp_path / "cdktf.out") == [] and list(target.iterdir()) == []

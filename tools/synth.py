@@ -257,6 +257,9 @@ def looks_synthesized(folder: Path) -> bool:
 
 
 def prepare(outdir: Path) -> None:
+    if outdir.is_symlink():
+        raise SynthError(f"the output folder {str(outdir)[:200]!r} is a symbolic link, and a synth replaces the "
+                         "folder itself; name the folder it points to with --outdir or CDKTF_OUTDIR")
     if outdir.exists() and not outdir.is_dir():
         raise SynthError(f"the output folder {str(outdir)[:200]!r} is not a folder; name a folder (it is "
                          "created if missing) with --outdir or CDKTF_OUTDIR")
