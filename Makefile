@@ -54,7 +54,8 @@ quiet_on_interrupt = trap 'interrupted=1' INT; $(1) || { status=$$?; test -n "$$
 synth: deps
 	@$(call quiet_on_interrupt,$(SYNTH))
 
-test: deps
+# tests/review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
+test: deps $(CHECKOV_TOOL)
 	$(PY) -m pytest
 
 lint: deps
@@ -111,9 +112,7 @@ clean:
 run-local: deps
 	@$(call quiet_on_interrupt,$(SYNTH) -- $(PY) -m local_run --outdir $(OUTDIR) $(if $(PAYMENT),--payment $(PAYMENT)))
 
-# checkov gate and deploy review (synth_review/, tools/, .checkov.yaml). tests/review/test_checkov_gate.py runs checkov from that venv, so `make test` installs it first.
-test: $(CHECKOV_TOOL)
-
+# Deploy review (synth_review/, tools/, .checkov.yaml).
 .PHONY: graphviz review
 # Debian's Graphviz draws the review's dependency picture; without it the review still writes graph.dot.
 graphviz:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from payment_constructs import fast_synth
-from payment_constructs.cli import settings_or_exit
 from payment_constructs.environment_gate import environment_or_exit
+from payment_constructs.settings_gate import settings_or_exit
+from synth_speed import fast_synth
 
 settings = settings_or_exit()  # validated before jsii starts: bad input never becomes a Node stack trace
 environment_or_exit()

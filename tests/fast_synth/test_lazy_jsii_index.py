@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from jsii._kernel import Kernel
 
-from payment_constructs import lazy_jsii_index
+from synth_speed import lazy_jsii_index
 
 GENERATED_INDEX = """\
 "use strict";
@@ -169,7 +169,7 @@ def test_a_build_killed_midway_leaves_files_that_the_next_build_removes(tmp_path
     slow_node.write_text('#!/bin/sh\nsleep 60\nexec node "$@"\n')
     slow_node.chmod(0o755)
     cache = tmp_path / "cache"
-    script = "import sys; from pathlib import Path; from payment_constructs import lazy_jsii_index as l; " \
+    script = "import sys; from pathlib import Path; from synth_speed import lazy_jsii_index as l; " \
              "l.derived_tarball(sys.argv[1], Path(sys.argv[2]))"
     builder = subprocess.Popen([sys.executable, "-c", script, str(TIME_PROVIDER_TARBALL), str(cache)],
                                cwd=Path(__file__).resolve().parents[2], env={**os.environ, "JSII_NODE": str(slow_node)},
@@ -386,7 +386,7 @@ def test_switched_off_fast_synth_leaves_the_kernel_alone(
 def test_the_session_synth_loaded_the_aws_provider_from_a_lazy_tarball(synthesized: object) -> None:
     """The suite's one synth (tests/conftest.py) went through the fast path; tests/test_synth_identity.py proves
     that path writes what a stock synth writes."""
-    from payment_constructs import fast_synth
+    from synth_speed import fast_synth
 
     if not fast_synth.optimizations_requested():
         pytest.skip(f"{fast_synth.ENV_VAR} switched the fast path off for this run")

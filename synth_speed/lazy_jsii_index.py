@@ -29,7 +29,7 @@ a warning and the kernel loads the original tarball: stock behaviour, never an e
 cannot be written gets a one-line note, no traceback). One process builds a given entry at a
 time (``flock`` on ``.<entry>.lock`` beside it); a build that was killed leaves ``.tmp-*`` and
 ``.build-*`` files, which the next process to hold that lock removes. The
-lever is switched with the rest of the fast path (``payment_constructs.fast_synth``).
+lever is switched with the rest of the fast path (``synth_speed.fast_synth``).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ _SOURCE_MAP = re.compile(r"//# sourceMappingURL=\S+")
 
 _LAZY_HEADER = """\
 "use strict";
-// Derived from the package's lib/index.js by payment_constructs/lazy_jsii_index.py:
+// Derived from the package's lib/index.js by synth_speed/lazy_jsii_index.py:
 // each namespace is required the first time it is read, then stays a plain property.
 Object.defineProperty(exports, "__esModule", { value: true });
 function lazy(name, path) {
