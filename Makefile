@@ -128,7 +128,8 @@ review: deps $(CHECKOV_TOOL) graphviz
 # an empty ARN into that command.
 .PHONY: state-machine-arn
 state-machine-arn:
-	@cd $(OUTDIR)/stacks/app 2>/dev/null || { echo "error: no $(OUTDIR)/stacks/app: run make synth, then deploy" >&2; \
+	@command -v terraform >/dev/null || { echo "error: terraform is not on PATH; install it" >&2; exit 1; }; \
+	cd $(OUTDIR)/stacks/app 2>/dev/null || { echo "error: no $(OUTDIR)/stacks/app: run make synth, then deploy" >&2; \
 		exit 1; }; \
 	errors=$$(mktemp); trap 'rm -f "$$errors"' EXIT; \
 	arn=$$(terraform output -no-color -raw state_machine_arn 2>"$$errors") || arn=""; \

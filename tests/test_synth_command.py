@@ -314,6 +314,19 @@ def test_a_deployed_arn_is_printed_alone(outdir):
     assert state_machine_arn(outdir, terraform=arn) == (0, [arn], [])
 
 
+def test_the_arn_without_terraform_says_so(outdir, tmp_path):
+    tools = tmp_path / "bin"  # what the recipe uses, without terraform
+    tools.mkdir()
+    for name in ("mktemp", "grep", "sed", "rm"):
+        (tools / name).symlink_to(shutil.which(name) or name)
+    make = shutil.which("make")
+    assert make
+    status, out, err = run([make, "-s", "--no-print-directory", "-C", str(ROOT), "state-machine-arn"],
+                           environment(outdir, PATH=str(tools)))
+    assert status != 0 and out == []
+    assert without_make_trailer(err) == ["error: terraform is not on PATH; install it"]
+
+
 def test_the_readme_starts_an_execution_only_with_an_arn():
     readme = (ROOT / "README.md").read_text()
     assert 'arn=$(make -s state-machine-arn) && aws stepfunctions start-execution --state-machine-arn "$arn"' in readme
