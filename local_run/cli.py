@@ -1,13 +1,14 @@
 """``python -m local_run``: run the sample payments (or one of your own) through the synthesized workflow.
 
 Exit status: 0 when every outcome is as expected, 1 when one differs, 2 when
-the run could not start (no synthesized stack, an unreadable payment).
+the run could not start (no synthesized stack, a stack moto refuses, a
+payment or samples folder that cannot be run); a reason that stops it is one
+line on stderr, naming the file.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -16,8 +17,9 @@ from pathlib import Path
 from local_run.emulator import local_workflow
 from local_run.interpolation import UnresolvedInterpolationError
 from local_run.runner import SampleResult, render_results, run_samples
-from local_run.samples import EXPECTATION_SUFFIX, load_sample, load_samples
-from local_run.stack import STACK_FILE, StackError, WorkflowStack, read_stack_file
+from local_run.samples import EXPECTATION_SUFFIX, SampleError, load_sample, load_samples
+from local_run.stack import StackError, WorkflowStack, read_app_stack
+from synth_review.synthesized import SynthesizedTreeError
 
 EXIT_AS_EXPECTED = 0
 EXIT_DIFFERS = 1
@@ -32,10 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         stack = _read_stack(args.outdir)
         samples = [load_sample(args.payment)] if args.payment else load_samples(args.samples)
-    except _CannotRun as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    except (OSError, ValueError, KeyError) as error:
+    except (_CannotRun, SampleError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
@@ -46,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             waits = list(workflow.retry_waits.requested)
     except UnresolvedInterpolationError as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except StackError as error:  # moto refused a synthesized resource, e.g. an invalid state-machine definition
+        print(f"error: {stack.source or args.outdir}: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
     print(_banner(stack, args.outdir))
@@ -59,13 +61,12 @@ class _CannotRun(Exception):
 
 
 def _read_stack(outdir: Path) -> WorkflowStack:
-    path = outdir / STACK_FILE
-    if not path.exists():
-        raise _CannotRun(f"{path} not found; run make synth first")
     try:
-        return read_stack_file(outdir)
-    except (StackError, KeyError, json.JSONDecodeError) as error:
-        raise _CannotRun(f"{path}: {error}") from error
+        return read_app_stack(outdir)
+    except SynthesizedTreeError as error:
+        raise _CannotRun(str(error)) from error
+    except KeyError as error:
+        raise _CannotRun(f"{outdir}: the app stack lacks {error}") from error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,7 +95,7 @@ def _banner(stack: WorkflowStack, outdir: Path) -> str:
 
     functions = ", ".join(spec.function_name for spec in stack.functions)
     return (
-        f"{stack.state_machine.name} from {outdir / STACK_FILE} on moto {moto.__version__} ({stack.region})\n"
+        f"{stack.state_machine.name} from {stack.source} on moto {moto.__version__} ({stack.region})\n"
         f"functions: {functions}; ledger: {stack.table.name}\n"
     )
 

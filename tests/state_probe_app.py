@@ -17,7 +17,7 @@ def synthesize() -> None:
     cdk_engine.use_chosen_or_exit()  # the probe runs on the engine PAYMENT_CDK_ENGINE names, as main.py does
     from cdktf import App, TerraformOutput, TerraformResource, TerraformStack
 
-    from payment_constructs.cli import settings_or_exit
+    from payment_constructs.settings_gate import settings_or_exit
     from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK, LOGS_KEY_ARN_OUTPUT
     from payment_constructs.state_backend import read_state_of, use_backend
 

@@ -98,13 +98,9 @@ def test_every_submodule_the_constructs_import_exists_under_the_same_name_in_cdk
     assert missing == []
 
 
-# Synthesis tooling that lives beside the constructs for now, not constructs: it serves either engine's provider.
-SYNTH_TOOLING = {"fast_synth.py", "lazy_jsii_index.py"}
-
-
 def test_no_construct_file_asks_which_engine_runs():
     forks = [path.name for path in (ROOT / "payment_constructs").glob("*.py")
-             if path.name not in SYNTH_TOOLING and re.search(r"cdktn|cdk_engine|PAYMENT_CDK_ENGINE", path.read_text())]
+             if re.search(r"cdktn|cdk_engine|PAYMENT_CDK_ENGINE", path.read_text())]
     assert forks == []
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import cdk_engine
 from cdk_engine import compare
-from payment_constructs import lazy_jsii_index
+from synth_speed import lazy_jsii_index
 
 
 @pytest.fixture(scope="module")
