@@ -7,19 +7,24 @@ from pathlib import Path
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
+from payment_constructs.alerts_topic import AlertsTopic
 from payment_constructs.aws_context import AwsContext
+from payment_constructs.dashboard import WorkflowDashboard
 from payment_constructs.iam import allow
-from payment_constructs.key_check import checked_key
+from payment_constructs.key_check import UNUSABLE_ALERTS_KEY_MESSAGE, checked_key
 from payment_constructs.lambda_package import handlers_package
 from payment_constructs.ledger_table import LedgerTable, ledger_key_use
+from payment_constructs.log_encryption_monitor import LogEncryptionMonitor
 from payment_constructs.log_groups import EncryptedLogGroups
-from payment_constructs.naming import Names
+from payment_constructs.naming import Names, alarm_resource, event_rule_resource
 from payment_constructs.payment_function import FunctionSpec, PaymentFunction
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
-from payment_constructs.stack_contract import DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
+from payment_constructs.stack_contract import ALERTS_KEY_ARN_OUTPUT, DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import read_state_of, use_backend
 from payment_constructs.state_machine import PaymentStateMachine
+from payment_constructs.workflow_alarms import MonitoredFunction, WorkflowAlarms
+from payment_constructs.workflow_definition import PAYMENT_VALIDATION_ERROR
 
 # Validation is CPU-light string work: 256 MB (Lambda scales CPU with memory) keeps a cold start under a second.
 # Processing waits on DynamoDB, with the SDK's own retries for throttling: a longer timeout, the same memory.
@@ -112,7 +117,61 @@ class AppStack(TerraformStack):
             log_group=self.log_groups.state_machine,
             data_key_arn=data_key_arn,
         )
+        self._monitoring(settings, names, ctx, encryption, logs_key_arn)
         self._outputs()
+
+    def _monitoring(self, settings: Settings, names: Names, ctx: AwsContext, encryption, logs_key_arn: str) -> None:
+        """Alarms, the compliance rule and the dashboard, all reaching people through one encrypted topic."""
+        # Read through the alerts key's own wait and checked like the others: the topic cannot be created before
+        # the key policy that lets CloudWatch and EventBridge use it has had time to propagate.
+        alerts_key_arn = checked_key(
+            self, "alerts_key_check", encryption.get_string(ALERTS_KEY_ARN_OUTPUT), UNUSABLE_ALERTS_KEY_MESSAGE
+        ).arn
+        self.alerts = AlertsTopic(
+            self,
+            "alerts",
+            ctx=ctx,
+            name=names.alerts_topic,
+            kms_key_arn=alerts_key_arn,
+            alarm_arn_pattern=ctx.arn("cloudwatch", alarm_resource(f"{names.alarm_prefix}*")),
+            event_rule_arn=ctx.arn("events", event_rule_resource(names.compliance_event_rule)),
+            email=settings.alert_email,
+        )
+        self.alarms = WorkflowAlarms(
+            self,
+            "alarms",
+            names=names,
+            topic_arn=self.alerts.arn,
+            state_machine_arn=self.state_machine.arn,
+            state_machine_log_group=self.log_groups.state_machine.name,
+            functions=[
+                MonitoredFunction("validation", self.validation.name, VALIDATION_TIMEOUT_SECONDS,
+                                  self.log_groups.validation.name, expected_error=PAYMENT_VALIDATION_ERROR),
+                MonitoredFunction("processing", self.processing.name, PROCESSING_TIMEOUT_SECONDS,
+                                  self.log_groups.processing.name),
+            ],
+            conflict_log_group=self.log_groups.processing.name,
+            ledger_table=self.ledger.name,
+        )
+        LogEncryptionMonitor(
+            self,
+            "log_encryption",
+            config_rule_name=names.log_encryption_rule,
+            event_rule_name=names.compliance_event_rule,
+            logs_key_arn=logs_key_arn,
+            log_groups=names.log_groups,
+            topic_arn=self.alerts.arn,
+        )
+        self.dashboard = WorkflowDashboard(
+            self,
+            "dashboard",
+            name=names.dashboard,
+            region=ctx.region,
+            alarms=self.alarms,
+            state_machine_arn=self.state_machine.arn,
+            function_names=[self.validation.name, self.processing.name],
+            ledger_table=self.ledger.name,
+        )
 
     def _outputs(self) -> None:
         """What an operator needs after deploy: what to start, and where to look."""
@@ -123,3 +182,6 @@ class AppStack(TerraformStack):
         TerraformOutput(self, "validation_log_group", value=self.log_groups.validation.name)
         TerraformOutput(self, "processing_log_group", value=self.log_groups.processing.name)
         TerraformOutput(self, "state_machine_log_group", value=self.log_groups.state_machine.name)
+        TerraformOutput(self, "alerts_topic_arn", value=self.alerts.arn,
+                        description="Every alarm and log-encryption compliance change publishes here")
+        TerraformOutput(self, "dashboard_name", value=self.dashboard.dashboard.dashboard_name)

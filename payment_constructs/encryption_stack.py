@@ -1,7 +1,8 @@
 """The encryption stack: deployed first, in its own state, so the keys and their policies exist before their users.
 
-Two keys, so a mistake in one policy cannot expose the other's data (the post-mortem's "separate KMS keys for
-different service categories"): one for the three log groups, one for the payment data the workflow carries.
+Three keys, so a mistake in one policy cannot expose another's data (the post-mortem's "separate KMS keys for
+different service categories"): one for the log groups, one for the payment data the workflow carries, one for the
+alerts topic that CloudWatch alarms and EventBridge publish to.
 """
 
 from __future__ import annotations
@@ -12,12 +13,18 @@ from constructs import Construct
 
 from payment_constructs.aws_context import AwsContext
 from payment_constructs.customer_key import CustomerManagedKey
-from payment_constructs.key_policy import account_administers_key, log_delivery_may_decrypt, logs_may_use_key_for
+from payment_constructs.key_policy import (
+    account_administers_key,
+    alarms_may_use_key_for,
+    event_rules_may_use_key_for,
+    log_delivery_may_decrypt,
+    logs_may_use_key_for,
+)
 from payment_constructs.kms_propagation import PropagatedKey
-from payment_constructs.naming import Names
+from payment_constructs.naming import Names, alarm_resource
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
-from payment_constructs.stack_contract import DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
+from payment_constructs.stack_contract import ALERTS_KEY_ARN_OUTPUT, DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import use_backend
 
 
@@ -48,9 +55,26 @@ class EncryptionStack(TerraformStack):
             # account statement), each conditioned on the service and resource that uses it.
             statements=[account_administers_key(ctx), log_delivery_may_decrypt()],
         )
+        # The topic lives in the app stack; its ARN comes from the same naming function, so the key policy and
+        # the topic cannot drift apart (the log groups' rule, once more).
+        alerts_topic_arn = ctx.arn("sns", names.alerts_topic)
+        this_environments_alarms = ctx.arn("cloudwatch", alarm_resource(f"{names.alarm_prefix}*"))
+        self.alerts_key = CustomerManagedKey(
+            self,
+            "alerts_key",
+            description=f"Encrypts the payment workflow's alerts topic ({settings.environment})",
+            alias=names.alerts_key_alias,
+            deletion_window_days=settings.key_deletion_window_days,
+            statements=[
+                account_administers_key(ctx),
+                alarms_may_use_key_for(ctx, alerts_topic_arn, this_environments_alarms),
+                event_rules_may_use_key_for(alerts_topic_arn),
+            ],
+        )
         for key, output, description in (
             (self.logs_key, LOGS_KEY_ARN_OUTPUT, "log-group key"),
             (self.data_key, DATA_KEY_ARN_OUTPUT, "workflow data key"),
+            (self.alerts_key, ALERTS_KEY_ARN_OUTPUT, "alerts topic key"),
         ):
             ready = PropagatedKey(self, f"{key.node.id}_propagation", key.key, settings.kms_propagation_wait)
             TerraformOutput(

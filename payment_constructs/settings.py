@@ -61,6 +61,12 @@ _GO_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _S3_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,200}")
 
+# An address SNS can mail: local@domain.tld in printable ASCII, no spaces, at most 254 characters (RFC 5321's path
+# limit). Deliberately simpler than RFC 5322: a typo should fail synth, an exotic but valid address is rare here.
+_EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@" + _EMAIL_LABEL + r"(?:\." + _EMAIL_LABEL + ")+")
+EMAIL_MAX_LENGTH = 254
+
 _PLAIN_DECIMAL = re.compile(r"\d{1,12}(?:\.\d{1,3})?")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -104,6 +110,7 @@ class Settings:
     max_payment_amount: str
     reserved_concurrency: int
     backend: LocalBackendSettings | S3BackendSettings
+    alert_email: str | None = None  # subscribed to the alerts topic; None: nothing subscribed
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -131,6 +138,7 @@ class Settings:
             max_payment_amount=reader.read("PAYMENT_MAX_AMOUNT", "1000000.00", _max_amount),
             reserved_concurrency=reader.read("PAYMENT_RESERVED_CONCURRENCY", "0" if is_dev else "20", _concurrency),
             backend=_backend(reader, default_region=region or "us-east-1"),
+            alert_email=reader.read("PAYMENT_ALERT_EMAIL", "", _alert_email),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -248,6 +256,17 @@ def _max_amount(raw: str) -> str:
         valid = False
     if not valid:
         raise ValueError(f"is not a payment amount; {allowed}")
+    return raw
+
+
+def _alert_email(raw: str) -> str | None:
+    if raw == "":
+        return None
+    if len(raw) > EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(raw):
+        raise ValueError(
+            f"is not an e-mail address; use name@example.com (ASCII, at most {EMAIL_MAX_LENGTH} characters), "
+            "or leave it unset to subscribe no one"
+        )
     return raw
 
 

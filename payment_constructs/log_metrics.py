@@ -1,0 +1,62 @@
+"""Metrics the workflow's own logs carry and AWS's metrics do not: the outcome of a payment, and conflicting replays.
+
+Why not AWS/States ExecutionsFailed: a rejected payment ends in the PaymentRejected Fail state, so that metric counts
+rejections (the customer's problem) together with processing failures (ours). The state machine's log group records
+each Fail state entered by name, and only ProcessingFailed means the system has to act. Likewise AWS/Lambda Errors
+counts every PaymentValidationError the validation function raises for a rejection.
+
+Filter patterns use CloudWatch Logs' JSON syntax (CloudWatch Logs user guide, "Filter pattern syntax for metric
+filters", JSON log events): `$.field = "value"` matches a property, `&&` / `||` combine terms.
+"""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
+    CloudwatchLogMetricFilter,
+    CloudwatchLogMetricFilterMetricTransformation,
+)
+from constructs import Construct
+
+# Step Functions writes one log event per history event, typed as in GetExecutionHistory, with the state's name in
+# details.name for *StateEntered events (Step Functions developer guide, "Log levels" and "CloudWatch Logs payloads").
+FAIL_STATE_ENTERED = "FailStateEntered"
+# The processing handler's record of a payment id reused with other content (handlers/processing.py): Lambda's JSON
+# log format puts the message in `message` (Lambda developer guide, "Configuring JSON and plain text log formats").
+CONFLICT_LOG_MESSAGE = "payment id reused for a different payment"
+# The Lambda Python runtime logs an unhandled exception, in JSON format, as one record with `errorType` (the class
+# name) beside `errorMessage` and `stackTrace` (aws-lambda-python-runtime-interface-client, bootstrap.log_error).
+ERROR_TYPE_FIELD = "errorType"
+
+
+def fail_state_entered(state: str) -> str:
+    return f'{{ ($.type = "{FAIL_STATE_ENTERED}") && ($.details.name = "{state}") }}'
+
+
+def message_is(message: str) -> str:
+    return f'{{ $.message = "{message}" }}'
+
+
+def unhandled_error_except(expected_error: str) -> str:
+    """An invocation that failed with anything but the error the function raises by design."""
+    return f'{{ ($.{ERROR_TYPE_FIELD} = "*") && ($.{ERROR_TYPE_FIELD} != "{expected_error}") }}'
+
+
+class LogMetric(Construct):
+    """One count per matching log event, in the environment's namespace; no data (not 0) when nothing matches."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, log_group_name: str, pattern: str, namespace: str, metric: str
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.namespace = namespace
+        self.metric_name = metric
+        self.filter = CloudwatchLogMetricFilter(
+            self,
+            "filter",
+            name=metric,
+            log_group_name=log_group_name,
+            pattern=pattern,
+            metric_transformation=CloudwatchLogMetricFilterMetricTransformation(
+                name=metric, namespace=namespace, value="1", unit="Count"
+            ),
+        )

@@ -1,0 +1,145 @@
+"""What pages an operator about the workflow, and why: failed payments, stuck or throttled executions, struggling
+functions, a throttled or failing ledger, and a payment id reused for another payment.
+
+Metric names and dimensions: Step Functions developer guide, "Monitoring Step Functions metrics using Amazon
+CloudWatch" (execution metrics, dimension StateMachineArn); Lambda developer guide, "Types of metrics for Lambda
+functions" (Errors, Throttles, Duration; dimension FunctionName); DynamoDB developer guide, "DynamoDB metrics and
+dimensions" (ThrottledRequests and SystemErrors are reported per TableName and Operation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from payment_constructs.alarms import DURATION_ALARM_SHARE_OF_TIMEOUT, Metric, Pager
+from payment_constructs.log_metrics import (
+    CONFLICT_LOG_MESSAGE,
+    LogMetric,
+    fail_state_entered,
+    message_is,
+    unhandled_error_except,
+)
+from payment_constructs.naming import Names
+from payment_constructs.workflow_definition import PROCESSING_FAILED, REJECTED
+
+STATES = "AWS/States"
+LAMBDA = "AWS/Lambda"
+DYNAMODB = "AWS/DynamoDB"
+# The only operations the processing function performs on the ledger (its IAM policy allows no others).
+LEDGER_OPERATIONS = ("PutItem", "GetItem")
+
+
+@dataclass(frozen=True)
+class MonitoredFunction:
+    short_name: str  # "validation": names its alarms
+    function_name: str
+    timeout_seconds: int
+    log_group_name: str
+    # The error the function raises by design (a rejection): its Errors metric counts those too, so its failures
+    # are counted from its log instead, leaving that one error out. None: every error is a failure.
+    expected_error: str | None = None
+
+
+class WorkflowAlarms(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        names: Names,
+        topic_arn: str,
+        state_machine_arn: str,
+        state_machine_log_group: str,
+        functions: list[MonitoredFunction],
+        conflict_log_group: str,
+        ledger_table: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.pager = Pager(self, "pager", topic_arn=topic_arn, alarm_name=names.alarm)
+        namespace = names.metric_namespace
+        execution = {"StateMachineArn": state_machine_arn}
+
+        self.processing_failures = LogMetric(
+            self, "processing_failures", log_group_name=state_machine_log_group,
+            pattern=fail_state_entered(PROCESSING_FAILED), namespace=namespace, metric="PaymentsFailed",
+        )
+        # Counted for the dashboard only: a rejection is the customer's to fix and never pages anyone.
+        self.rejections = LogMetric(
+            self, "rejections", log_group_name=state_machine_log_group,
+            pattern=fail_state_entered(REJECTED), namespace=namespace, metric="PaymentsRejected",
+        )
+        self.pager.on_log_metric(
+            "payments-failed",
+            f"A valid payment could not be recorded (execution ended in {PROCESSING_FAILED}). Open the execution "
+            "in the Step Functions console; its error and cause say which step failed and why.",
+            self.processing_failures,
+        )
+        for what, metric, meaning in (
+            ("executions-timed-out", "ExecutionsTimedOut", "ran past the workflow's TimeoutSeconds: a stuck step"),
+            ("executions-aborted", "ExecutionsAborted", "were stopped by hand (StopExecution): was it meant?"),
+            ("executions-throttled", "ExecutionThrottled", "were throttled by Step Functions: raise the quota"),
+        ):
+            self.pager.on_metric(what, f"Payment executions {meaning}.", Metric(STATES, metric, execution))
+
+        for function in functions:
+            self._function_alarms(function, namespace)
+
+        self.conflicts = LogMetric(
+            self, "conflicting_replays", log_group_name=conflict_log_group,
+            pattern=message_is(CONFLICT_LOG_MESSAGE), namespace=namespace, metric="ConflictingReplays",
+        )
+        self.pager.on_log_metric(
+            "conflicting-replays",
+            "A payment id was submitted again with different content (IdempotencyConflictError): a client bug or "
+            "tampering. The processing log names the payment id and the differing fields.",
+            self.conflicts,
+        )
+
+        table = {"TableName": ledger_table}
+        for what, metric, meaning in (
+            ("ledger-throttles", "ThrottledRequests", "throttled: payments are being retried or failing"),
+            ("ledger-system-errors", "SystemErrors", "failed inside DynamoDB (HTTP 500)"),
+        ):
+            # Not ConditionalCheckFailedRequests: every replay of a recorded payment causes one, on purpose.
+            self.pager.on_sum_of(
+                what,
+                f"Ledger writes or reads were {meaning}.",
+                [Metric(DYNAMODB, metric, {**table, "Operation": op}) for op in LEDGER_OPERATIONS],
+            )
+
+    def _function_alarms(self, function: MonitoredFunction, namespace: str) -> None:
+        dimensions = {"FunctionName": function.function_name}
+        short = function.short_name
+        if function.expected_error is None:
+            self.pager.on_metric(
+                f"{short}-errors",
+                f"The {short} function failed (any error counts: it raises none by design).",
+                Metric(LAMBDA, "Errors", dimensions),
+            )
+        else:
+            faults = LogMetric(
+                self, f"{short}_faults", log_group_name=function.log_group_name,
+                pattern=unhandled_error_except(function.expected_error), namespace=namespace,
+                metric=f"{short.capitalize()}Faults",
+            )
+            self.pager.on_log_metric(
+                f"{short}-errors",
+                f"The {short} function failed with an error other than {function.expected_error} (which is a "
+                "rejection, not a fault, and never pages).",
+                faults,
+            )
+        self.pager.on_metric(
+            f"{short}-throttles",
+            f"Lambda throttled the {short} function: reserved concurrency or the account limit is too low.",
+            Metric(LAMBDA, "Throttles", dimensions),
+        )
+        limit_ms = function.timeout_seconds * 1000
+        self.pager.on_metric(
+            f"{short}-duration-near-timeout",
+            f"The {short} function's slowest invocation used {DURATION_ALARM_SHARE_OF_TIMEOUT:.0%} or more of its "
+            f"{function.timeout_seconds} s timeout.",
+            Metric(LAMBDA, "Duration", dimensions, statistic="Maximum"),
+            threshold=DURATION_ALARM_SHARE_OF_TIMEOUT * limit_ms,
+        )
