@@ -1,11 +1,13 @@
 """The encryption stack: deployed first, in its own state, so the keys and their policies exist before their users.
 
 Three keys, so a mistake in one policy cannot expose another's data (the post-mortem's "separate KMS keys for
-different service categories"): one for the log groups, one for the payment data the workflow carries, one for the
-alerts topic that CloudWatch alarms and EventBridge publish to.
+different service categories"): one for the workflow's log groups, one for the payment data the workflow carries,
+one for the alerts topic that CloudWatch alarms and EventBridge publish to.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from cdktf import TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_time.provider import TimeProvider
@@ -22,14 +24,18 @@ from payment_constructs.key_policy import (
 )
 from payment_constructs.kms_propagation import PropagatedKey
 from payment_constructs.naming import Names, alarm_resource
+from payment_constructs.payment_function import FunctionSpec
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import ALERTS_KEY_ARN_OUTPUT, DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import use_backend
+from payment_constructs.workflow_steps import WORKFLOW_STEPS, workflow_log_groups
 
 
 class EncryptionStack(TerraformStack):
-    def __init__(self, scope: Construct, stack_id: str, settings: Settings) -> None:
+    def __init__(
+        self, scope: Construct, stack_id: str, settings: Settings, steps: Sequence[FunctionSpec] = WORKFLOW_STEPS
+    ) -> None:
         super().__init__(scope, stack_id)
         use_backend(self, settings)
         aws_provider(self, settings)
@@ -43,7 +49,7 @@ class EncryptionStack(TerraformStack):
             description=f"Encrypts the payment workflow's CloudWatch Logs log groups ({settings.environment})",
             alias=names.logs_key_alias,
             deletion_window_days=settings.key_deletion_window_days,
-            statements=[account_administers_key(ctx), logs_may_use_key_for(ctx, names.log_groups)],
+            statements=[account_administers_key(ctx), logs_may_use_key_for(ctx, workflow_log_groups(names, steps))],
         )
         self.data_key = CustomerManagedKey(
             self,

@@ -36,9 +36,10 @@ def message_is(message: str) -> str:
     return f'{{ $.message = "{message}" }}'
 
 
-def unhandled_error_except(expected_error: str) -> str:
-    """An invocation that failed with anything but the error the function raises by design."""
-    return f'{{ ($.{ERROR_TYPE_FIELD} = "*") && ($.{ERROR_TYPE_FIELD} != "{expected_error}") }}'
+def unhandled_error_except(expected_errors: list[str]) -> str:
+    """An invocation that failed with anything but the errors the function raises by design."""
+    excluded = " && ".join(f'($.{ERROR_TYPE_FIELD} != "{error}")' for error in expected_errors)
+    return f'{{ ($.{ERROR_TYPE_FIELD} = "*") && {excluded} }}'
 
 
 class LogMetric(Construct):

@@ -9,10 +9,11 @@ dimensions" (ThrottledRequests and SystemErrors are reported per TableName and O
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from constructs import Construct
 
+from handlers.contract import RoutedError
 from payment_constructs.alarms import DURATION_ALARM_SHARE_OF_TIMEOUT, Metric, Pager
 from payment_constructs.log_metrics import (
     CONFLICT_LOG_MESSAGE,
@@ -22,6 +23,8 @@ from payment_constructs.log_metrics import (
     unhandled_error_except,
 )
 from payment_constructs.naming import Names
+from payment_constructs.payment_function import PaymentFunction
+from payment_constructs.state_machine import PaymentStateMachine
 from payment_constructs.workflow_definition import PROCESSING_FAILED, REJECTED
 
 STATES = "AWS/States"
@@ -29,17 +32,6 @@ LAMBDA = "AWS/Lambda"
 DYNAMODB = "AWS/DynamoDB"
 # The only operations the processing function performs on the ledger (its IAM policy allows no others).
 LEDGER_OPERATIONS = ("PutItem", "GetItem")
-
-
-@dataclass(frozen=True)
-class MonitoredFunction:
-    short_name: str  # "validation": names its alarms
-    function_name: str
-    timeout_seconds: int
-    log_group_name: str
-    # The error the function raises by design (a rejection): its Errors metric counts those too, so its failures
-    # are counted from its log instead, leaving that one error out. None: every error is a failure.
-    expected_error: str | None = None
 
 
 class WorkflowAlarms(Construct):
@@ -50,16 +42,15 @@ class WorkflowAlarms(Construct):
         *,
         names: Names,
         topic_arn: str,
-        state_machine_arn: str,
-        state_machine_log_group: str,
-        functions: list[MonitoredFunction],
-        conflict_log_group: str,
+        state_machine: PaymentStateMachine,
+        steps: Sequence[PaymentFunction],
         ledger_table: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.pager = Pager(self, "pager", topic_arn=topic_arn, alarm_name=names.alarm)
         namespace = names.metric_namespace
-        execution = {"StateMachineArn": state_machine_arn}
+        execution = {"StateMachineArn": state_machine.arn}
+        state_machine_log_group = state_machine.log_group.name
 
         self.processing_failures = LogMetric(
             self, "processing_failures", log_group_name=state_machine_log_group,
@@ -83,11 +74,13 @@ class WorkflowAlarms(Construct):
         ):
             self.pager.on_metric(what, f"Payment executions {meaning}.", Metric(STATES, metric, execution))
 
-        for function in functions:
-            self._function_alarms(function, namespace)
+        for step in steps:
+            self._function_alarms(step, namespace)
 
+        # The step that raises IdempotencyConflictError logs the conflict first (handlers/processing.py).
+        (recorder,) = [s for s in steps if RoutedError.IDEMPOTENCY_CONFLICT in dict(s.spec.routes)]
         self.conflicts = LogMetric(
-            self, "conflicting_replays", log_group_name=conflict_log_group,
+            self, "conflicting_replays", log_group_name=recorder.log_group.name,
             pattern=message_is(CONFLICT_LOG_MESSAGE), namespace=namespace, metric="ConflictingReplays",
         )
         self.pager.on_log_metric(
@@ -109,10 +102,13 @@ class WorkflowAlarms(Construct):
                 [Metric(DYNAMODB, metric, {**table, "Operation": op}) for op in LEDGER_OPERATIONS],
             )
 
-    def _function_alarms(self, function: MonitoredFunction, namespace: str) -> None:
-        dimensions = {"FunctionName": function.function_name}
-        short = function.short_name
-        if function.expected_error is None:
+    def _function_alarms(self, step: PaymentFunction, namespace: str) -> None:
+        dimensions = {"FunctionName": step.name}
+        short = step.spec.step
+        # Errors the step routes to the rejection state are the customer's, raised by design: Lambda's Errors counts
+        # them too, so such a function's failures are counted from its log instead, leaving those errors out.
+        rejections = [error for error, state in step.spec.routes if state == REJECTED]
+        if not rejections:
             self.pager.on_metric(
                 f"{short}-errors",
                 f"The {short} function failed (any error counts: it raises none by design).",
@@ -120,14 +116,14 @@ class WorkflowAlarms(Construct):
             )
         else:
             faults = LogMetric(
-                self, f"{short}_faults", log_group_name=function.log_group_name,
-                pattern=unhandled_error_except(function.expected_error), namespace=namespace,
+                self, f"{short}_faults", log_group_name=step.log_group.name,
+                pattern=unhandled_error_except(rejections), namespace=namespace,
                 metric=f"{short.capitalize()}Faults",
             )
             self.pager.on_log_metric(
                 f"{short}-errors",
-                f"The {short} function failed with an error other than {function.expected_error} (which is a "
-                "rejection, not a fault, and never pages).",
+                f"The {short} function failed with an error other than {', '.join(rejections)} (a rejection, not a "
+                "fault, which never pages).",
                 faults,
             )
         self.pager.on_metric(
@@ -135,11 +131,11 @@ class WorkflowAlarms(Construct):
             f"Lambda throttled the {short} function: reserved concurrency or the account limit is too low.",
             Metric(LAMBDA, "Throttles", dimensions),
         )
-        limit_ms = function.timeout_seconds * 1000
+        limit_ms = step.spec.timeout_seconds * 1000
         self.pager.on_metric(
             f"{short}-duration-near-timeout",
             f"The {short} function's slowest invocation used {DURATION_ALARM_SHARE_OF_TIMEOUT:.0%} or more of its "
-            f"{function.timeout_seconds} s timeout.",
+            f"{step.spec.timeout_seconds} s timeout.",
             Metric(LAMBDA, "Duration", dimensions, statistic="Maximum"),
             threshold=DURATION_ALARM_SHARE_OF_TIMEOUT * limit_ms,
         )

@@ -108,6 +108,15 @@ def names(settings: Settings) -> Names:
 
 
 @pytest.fixture(scope="session")
+def log_group_names(names: Names, synthesized: SynthesizedApp) -> tuple[str, ...]:
+    """The workflow's encrypted log groups, from the step list and naming, as the stacks compute them (after the
+    session synth: the step list imports the provider, which must load through the fast path)."""
+    from payment_constructs.workflow_steps import workflow_log_groups
+
+    return workflow_log_groups(names)
+
+
+@pytest.fixture(scope="session")
 def synthesized(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
     return synthesize(settings, tmp_path_factory.mktemp("cdktf.out"))
 

@@ -32,12 +32,12 @@ def statement(policy: dict, sid: str) -> dict:
     return found
 
 
-def test_logs_may_use_the_key_only_for_the_three_workflow_log_groups(key_policy, names):
+def test_logs_may_use_the_key_only_for_the_three_workflow_log_groups(key_policy, log_group_names):
     logs = statement(key_policy, "CloudWatchLogsEncryptsWorkflowLogGroups")
     assert logs["Condition"] == {
         "ArnEquals": {
             "kms:EncryptionContext:aws:logs:arn": [
-                f"arn:<partition>:logs:<region>:<account>:log-group:{group}" for group in names.log_groups
+                f"arn:<partition>:logs:<region>:<account>:log-group:{group}" for group in log_group_names
             ]
         }
     }
@@ -99,17 +99,17 @@ def test_arns_and_principals_come_from_the_partition_region_and_account_data_sou
     assert "arn:aws:" not in key["policy"], "a hard-coded partition breaks aws-cn and aws-us-gov"
 
 
-def test_the_synthesized_key_policy_passes_the_logs_key_check(logs_key, names):
+def test_the_synthesized_key_policy_passes_the_logs_key_check(logs_key, log_group_names):
     _, key = logs_key
-    assert logs_key_policy_problems(key["policy"], names.log_groups) == []
+    assert logs_key_policy_problems(key["policy"], log_group_names) == []
 
 
-def test_the_original_failure_a_policy_without_the_encryption_context_condition_is_caught(logs_key, names):
+def test_the_original_failure_a_policy_without_the_encryption_context_condition_is_caught(logs_key, log_group_names):
     _, key = logs_key
     policy = json.loads(key["policy"])
     for s in policy["Statement"]:
         s.pop("Condition", None)  # the post-mortem's key policy: the logs principal with no encryption context
-    problems = logs_key_policy_problems(json.dumps(policy), names.log_groups)
+    problems = logs_key_policy_problems(json.dumps(policy), log_group_names)
     assert len(problems) == 3
     assert all("kms:EncryptionContext:aws:logs:arn" in p for p in problems)
 
@@ -123,11 +123,11 @@ def test_the_original_failure_a_policy_without_the_encryption_context_condition_
         ("a missing GenerateDataKey*", lambda s: s["Action"].remove("kms:GenerateDataKey*")),
     ],
 )
-def test_other_ways_to_break_log_group_encryption_are_caught(logs_key, names, mistake, mutate):
+def test_other_ways_to_break_log_group_encryption_are_caught(logs_key, log_group_names, mistake, mutate):
     _, key = logs_key
     policy = json.loads(key["policy"])
     mutate(next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsEncryptsWorkflowLogGroups"))
-    assert logs_key_policy_problems(json.dumps(policy), names.log_groups), mistake
+    assert logs_key_policy_problems(json.dumps(policy), log_group_names), mistake
 
 
 @pytest.mark.parametrize("alias", ["logs_key_alias", "data_key_alias"])
