@@ -68,6 +68,7 @@ class LocalWorkflow:
 
     def run(self, payment: Any, *, label: str = "payment") -> ExecutionOutcome:
         """Start one execution with ``payment`` as input and wait for it to end."""
+        logged_before = len(self.router.function_logs)
         execution_arn = self.stepfunctions.start_execution(
             stateMachineArn=self.state_machine_arn,
             name=_execution_name(label),
@@ -75,7 +76,18 @@ class LocalWorkflow:
         )["executionArn"]
         description = self._wait_for_end(execution_arn)
         events = self._history(execution_arn)
-        return outcome_from_history(description, events)
+        return outcome_from_history(description, events, self.router.function_logs[logged_before:])
+
+    def pages(self, outcome: ExecutionOutcome) -> tuple[str, ...]:
+        """The synthesized alarms this execution would set off (local_run.signals)."""
+        function_addresses = {name: f"aws_lambda_function.{rid}" for rid, name in self.function_names.items()}
+        seen = self.stack.monitoring.observe(
+            state_machine=f"aws_sfn_state_machine.{self.stack.state_machine.resource_id}",
+            status=outcome.status,
+            history=outcome.history,
+            function_logs=[(function_addresses[log.function_name], log) for log in outcome.function_logs],
+        )
+        return self.stack.monitoring.pages(seen)
 
     def ledger_items(self) -> list[dict[str, Any]]:
         paginator = self.dynamodb.get_paginator("scan")

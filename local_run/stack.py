@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from local_run.signals import Monitoring
+
 STACK_FILE = Path("stacks") / "app" / "cdk.tf.json"
 DEFAULT_REGION = "us-east-1"
 # `${path.module}` in an attribute means the stack's own folder, where Terraform runs.
@@ -60,6 +62,7 @@ class WorkflowStack:
     functions: tuple[FunctionSpec, ...]
     table: TableSpec
     data_sources: Mapping[str, tuple[str, ...]]
+    monitoring: Monitoring  # the stack's alarms and metric filters
 
 
 def read_stack_file(outdir: Path) -> WorkflowStack:
@@ -81,6 +84,7 @@ def read_stack(document: Mapping[str, Any], working_dir: Path) -> WorkflowStack:
         ),
         table=_table(resources),
         data_sources={data_type: tuple(sorted(items)) for data_type, items in data.items()},
+        monitoring=Monitoring.from_document(document),
     )
 
 
