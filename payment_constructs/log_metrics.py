@@ -17,12 +17,14 @@ from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
 )
 from constructs import Construct
 
+from handlers.contract import IDEMPOTENCY_CONFLICT_LOG_MESSAGE
+
 # Step Functions writes one log event per history event, typed as in GetExecutionHistory, with the state's name in
 # details.name for *StateEntered events (Step Functions developer guide, "Log levels" and "CloudWatch Logs payloads").
 FAIL_STATE_ENTERED = "FailStateEntered"
-# The processing handler's record of a payment id reused with other content (handlers/processing.py): Lambda's JSON
+# The processing handler's record of a payment id reused with other content (handlers/contract.py): Lambda's JSON
 # log format puts the message in `message` (Lambda developer guide, "Configuring JSON and plain text log formats").
-CONFLICT_LOG_MESSAGE = "payment id reused for a different payment"
+CONFLICT_LOG_MESSAGE = IDEMPOTENCY_CONFLICT_LOG_MESSAGE
 # The Lambda Python runtime logs an unhandled exception, in JSON format, as one record with `errorType` (the class
 # name) beside `errorMessage` and `stackTrace` (aws-lambda-python-runtime-interface-client, bootstrap.log_error).
 ERROR_TYPE_FIELD = "errorType"
