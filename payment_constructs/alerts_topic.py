@@ -56,28 +56,10 @@ def topic_statements(ctx: AwsContext, topic_arn: str, alarm_arn_pattern: str, ev
     "Amazon SNS permissions").
     """
     return [
-        {
-            "Sid": "ThisEnvironmentsAlarmsPublish",
-            "Effect": "Allow",
-            "Principal": {"Service": CLOUDWATCH_PRINCIPAL},
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {
-                "ArnLike": {"aws:SourceArn": alarm_arn_pattern},
-                "StringEquals": {"aws:SourceAccount": ctx.account_id},
-            },
-        },
-        {
-            "Sid": "LogEncryptionComplianceRulePublishes",
-            "Effect": "Allow",
-            "Principal": {"Service": EVENTS_PRINCIPAL},
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {
-                "ArnEquals": {"aws:SourceArn": event_rule_arn},
-                "StringEquals": {"aws:SourceAccount": ctx.account_id},
-            },
-        },
+        _service_publishes("ThisEnvironmentsAlarmsPublish", CLOUDWATCH_PRINCIPAL, topic_arn, ctx,
+                           {"ArnLike": {"aws:SourceArn": alarm_arn_pattern}}),
+        _service_publishes("LogEncryptionComplianceRulePublishes", EVENTS_PRINCIPAL, topic_arn, ctx,
+                           {"ArnEquals": {"aws:SourceArn": event_rule_arn}}),
         {
             # SNS accepts HTTP publishes unless the policy refuses them (SNS developer guide, "Enforce encryption of
             # data in transit").
@@ -89,3 +71,16 @@ def topic_statements(ctx: AwsContext, topic_arn: str, alarm_arn_pattern: str, ev
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         },
     ]
+
+
+def _service_publishes(
+    sid: str, principal: str, topic_arn: str, ctx: AwsContext, source_arn: dict[str, dict[str, str]]
+) -> Statement:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": principal},
+        "Action": "sns:Publish",
+        "Resource": topic_arn,
+        "Condition": {**source_arn, "StringEquals": {"aws:SourceAccount": ctx.account_id}},
+    }

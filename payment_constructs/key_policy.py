@@ -73,18 +73,12 @@ def alarms_may_use_key_for(ctx: AwsContext, topic_arn: str, alarm_arn_pattern: s
     alias/aws/sns key can never work: its policy cannot be edited to admit cloudwatch.amazonaws.com. The conditions
     keep the grant to this topic and to this account's alarms of this environment (confused-deputy guard).
     """
-    return {
-        "Sid": "CloudWatchAlarmsPublishToAlertsTopic",
-        "Effect": "Allow",
-        "Principal": {"Service": CLOUDWATCH_PRINCIPAL},
-        "Action": list(ALERTS_KEY_ACTIONS),
-        "Resource": "*",
-        "Condition": {
-            "ArnEquals": {SNS_ENCRYPTION_CONTEXT_KEY: topic_arn},
-            "StringEquals": {"aws:SourceAccount": ctx.account_id},
-            "ArnLike": {"aws:SourceArn": alarm_arn_pattern},
-        },
-    }
+    return _topic_publisher_uses_key(
+        "CloudWatchAlarmsPublishToAlertsTopic",
+        CLOUDWATCH_PRINCIPAL,
+        topic_arn,
+        {"StringEquals": {"aws:SourceAccount": ctx.account_id}, "ArnLike": {"aws:SourceArn": alarm_arn_pattern}},
+    )
 
 
 def event_rules_may_use_key_for(topic_arn: str) -> Statement:
@@ -95,11 +89,17 @@ def event_rules_may_use_key_for(topic_arn: str) -> Statement:
     those conditions here would drop every event silently. Which rule may publish is decided by the topic policy,
     which does see the rule's ARN.
     """
+    return _topic_publisher_uses_key("EventBridgeDeliversToAlertsTopic", EVENTS_PRINCIPAL, topic_arn, {})
+
+
+def _topic_publisher_uses_key(
+    sid: str, principal: str, topic_arn: str, source_conditions: dict[str, dict[str, str]]
+) -> Statement:
     return {
-        "Sid": "EventBridgeDeliversToAlertsTopic",
+        "Sid": sid,
         "Effect": "Allow",
-        "Principal": {"Service": EVENTS_PRINCIPAL},
+        "Principal": {"Service": principal},
         "Action": list(ALERTS_KEY_ACTIONS),
         "Resource": "*",
-        "Condition": {"ArnEquals": {SNS_ENCRYPTION_CONTEXT_KEY: topic_arn}},
+        "Condition": {"ArnEquals": {SNS_ENCRYPTION_CONTEXT_KEY: topic_arn}, **source_conditions},
     }
