@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -37,58 +38,43 @@ def test_a_conflicting_replay_pages_as_a_failure_a_conflict_and_a_processing_err
     )
 
 
-@pytest.fixture
-def processing_without_ledger(workflow: LocalWorkflow) -> Iterator[None]:
+@contextmanager
+def environment_changed(workflow: LocalWorkflow, handler_module: str, change) -> Iterator[None]:
+    """A function redeployed with `change` applied to its environment, put back afterwards."""
+    function = workflow.function_name(handler_module)
+    environment = workflow.lambda_client.get_function_configuration(FunctionName=function)["Environment"]["Variables"]
+    workflow.lambda_client.update_function_configuration(
+        FunctionName=function, Environment={"Variables": change(dict(environment))}
+    )
+    try:
+        yield
+    finally:
+        workflow.lambda_client.update_function_configuration(
+            FunctionName=function, Environment={"Variables": environment}
+        )
+
+
+def test_a_forced_processing_failure_pages(workflow: LocalWorkflow) -> None:
     """The processing function deployed without LEDGER_TABLE: a fault, not anything the payment did."""
-    function = workflow.function_name("handlers.processing")
-    configuration = workflow.lambda_client.get_function_configuration(FunctionName=function)
-    environment = configuration["Environment"]["Variables"]
-    workflow.lambda_client.update_function_configuration(
-        FunctionName=function, Environment={"Variables": {k: v for k, v in environment.items() if k != "LEDGER_TABLE"}}
-    )
-    yield
-    workflow.lambda_client.update_function_configuration(FunctionName=function, Environment={"Variables": environment})
+    without_ledger = lambda env: {k: v for k, v in env.items() if k != "LEDGER_TABLE"}  # noqa: E731
+    with environment_changed(workflow, "handlers.processing", without_ledger):
+        assert pages(workflow, good_payment()) == ("payments-failed", "processing-errors")
 
 
-def test_a_forced_processing_failure_pages(workflow: LocalWorkflow, processing_without_ledger: None) -> None:
-    assert pages(workflow, good_payment()) == ("payments-failed", "processing-errors")
-
-
-@pytest.fixture
-def validation_with_a_broken_limit(workflow: LocalWorkflow) -> Iterator[None]:
-    function = workflow.function_name("handlers.validation")
-    configuration = workflow.lambda_client.get_function_configuration(FunctionName=function)
-    environment = configuration["Environment"]["Variables"]
-    workflow.lambda_client.update_function_configuration(
-        FunctionName=function, Environment={"Variables": {**environment, "MAX_PAYMENT_AMOUNT": "lots"}}
-    )
-    yield
-    workflow.lambda_client.update_function_configuration(FunctionName=function, Environment={"Variables": environment})
-
-
-def test_a_validation_fault_that_is_not_a_rejection_pages(
-    workflow: LocalWorkflow, validation_with_a_broken_limit: None
-) -> None:
-    assert pages(workflow, good_payment()) == ("payments-failed", "validation-errors")
+def test_a_validation_fault_that_is_not_a_rejection_pages(workflow: LocalWorkflow) -> None:
+    with environment_changed(workflow, "handlers.validation", lambda env: {**env, "MAX_PAYMENT_AMOUNT": "lots"}):
+        assert pages(workflow, good_payment()) == ("payments-failed", "validation-errors")
 
 
 def test_the_pages_follow_the_synthesized_filters_not_a_list_in_the_local_run(
-    workflow: LocalWorkflow, workflow_stack: WorkflowStack, synthesized
+    workflow: LocalWorkflow, synthesized
 ) -> None:
     """Point the failure filter at the rejection state, as a careless edit would: rejections then page."""
     document = copy.deepcopy(synthesized.stack("app").document)
     for metric_filter in document["resource"]["aws_cloudwatch_log_metric_filter"].values():
         metric_filter["pattern"] = metric_filter["pattern"].replace("ProcessingFailed", "PaymentRejected")
     outcome = workflow.run(invalid_payment())
-    monitoring = Monitoring.from_document(document)
-    function_addresses = {name: f"aws_lambda_function.{rid}" for rid, name in workflow.function_names.items()}
-    seen = monitoring.observe(
-        state_machine=f"aws_sfn_state_machine.{workflow_stack.state_machine.resource_id}",
-        status=outcome.status,
-        history=outcome.history,
-        function_logs=[(function_addresses[log.function_name], log) for log in outcome.function_logs],
-    )
-    assert monitoring.pages(seen) == ("payments-failed",)
+    assert workflow.pages(outcome, Monitoring.from_document(document)) == ("payments-failed",)
 
 
 def test_an_alarm_on_executions_failed_would_page_for_a_rejection(
@@ -101,11 +87,7 @@ def test_an_alarm_on_executions_failed_would_page_for_a_rejection(
     state_machine = f"${{aws_sfn_state_machine.{workflow_stack.state_machine.resource_id}.arn}}"
     failed.update(namespace="AWS/States", metric_name="ExecutionsFailed", dimensions={"StateMachineArn": state_machine})
     outcome = workflow.run(invalid_payment())
-    seen = Monitoring.from_document(document).observe(
-        state_machine=f"aws_sfn_state_machine.{workflow_stack.state_machine.resource_id}",
-        status=outcome.status, history=outcome.history, function_logs=[],
-    )
-    assert Monitoring.from_document(document).pages(seen) == ("payments-failed",)
+    assert workflow.pages(outcome, Monitoring.from_document(document)) == ("payments-failed",)
 
 
 @pytest.mark.parametrize(
