@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from payment_constructs import fast_synth
 from payment_constructs.naming import Names
 from payment_constructs.settings import Settings
+from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
+from synth_review.synthesized import SynthesizedApp, load
+from synth_speed import fast_synth
 from tests import background
-from tests.synthesized import SynthesizedApp
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -90,7 +91,7 @@ def synthesize(settings: Settings, outdir: Path) -> SynthesizedApp:
         fast_synth.after_synth()
         if gc_was_enabled:
             gc.enable()  # the rest of the suite (hypothesis above all) makes garbage a collector should see
-    return SynthesizedApp(outdir)
+    return load(outdir)
 
 
 def settings_from(overrides: Mapping[str, str], base: Mapping[str, str] = TEST_ENVIRONMENT) -> Settings:
@@ -123,9 +124,9 @@ def synthesized(settings: Settings, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="session")
 def encryption_stack(synthesized: SynthesizedApp):
-    return synthesized.stack("encryption")
+    return synthesized.stack(ENCRYPTION_STACK)
 
 
 @pytest.fixture(scope="session")
 def app_stack(synthesized: SynthesizedApp):
-    return synthesized.stack("app")
+    return synthesized.stack(APP_STACK)

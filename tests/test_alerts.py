@@ -28,7 +28,7 @@ def alerts_key_policy(alerts_key) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def alarms(app_stack) -> dict[str, dict[str, Any]]:
-    return {alarm["alarm_name"]: alarm for alarm in app_stack.resources("aws_cloudwatch_metric_alarm").values()}
+    return {alarm["alarm_name"]: alarm for alarm in app_stack.named("aws_cloudwatch_metric_alarm").values()}
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +92,7 @@ def test_the_topic_is_encrypted_with_the_alerts_key_read_through_its_wait_and_ch
     assert body["name"] == "payment-workflow-alerts-qa"
     check = reference(body["kms_master_key_id"])
     assert check.startswith("data.aws_kms_key.") and check.endswith(".arn")
-    data = app_stack.data_sources("aws_kms_key")[check.split(".")[2]]
+    data = app_stack.named_data("aws_kms_key")[check.split(".")[2]]
     assert data["key_id"] == "${data.terraform_remote_state.encryption.outputs.alerts_key_arn}"
     assert "postcondition" in data["lifecycle"]
 
@@ -112,7 +112,7 @@ def test_the_topic_policy_admits_this_environments_alarms_and_the_compliance_rul
 
 
 def test_nothing_is_subscribed_when_no_alert_email_is_set(app_stack):
-    assert app_stack.resources("aws_sns_topic_subscription") == {}
+    assert app_stack.named("aws_sns_topic_subscription") == {}
 
 
 def test_every_alarm_pages_through_the_topic_on_alarm_and_on_ok(alarms, topic):
@@ -142,7 +142,7 @@ def test_no_alarm_counts_rejections(alarms):
 
 
 def test_failures_are_counted_from_the_processing_failed_state_only(app_stack):
-    filters = {f["name"]: f for f in app_stack.resources("aws_cloudwatch_log_metric_filter").values()}
+    filters = {f["name"]: f for f in app_stack.named("aws_cloudwatch_log_metric_filter").values()}
     assert filters["PaymentsFailed"]["pattern"] == (
         '{ ($.type = "FailStateEntered") && ($.details.name = "ProcessingFailed") }'
     )
@@ -152,7 +152,7 @@ def test_failures_are_counted_from_the_processing_failed_state_only(app_stack):
 
 
 def test_each_duration_alarm_fires_at_80_percent_of_its_functions_timeout(alarms, app_stack):
-    timeouts = {f["function_name"]: f["timeout"] for f in app_stack.resources("aws_lambda_function").values()}
+    timeouts = {f["function_name"]: f["timeout"] for f in app_stack.named("aws_lambda_function").values()}
     for step in ("validation", "processing"):
         alarm = alarms[f"payment-workflow-qa-{step}-duration-near-timeout"]
         assert alarm["statistic"] == "Maximum"
@@ -175,14 +175,14 @@ def test_the_config_rule_checks_log_groups_against_the_logs_key(app_stack, names
     assert json.loads(rule["input_parameters"]) == {
         "KmsKeyId": "${data.terraform_remote_state.encryption.outputs.logs_key_arn}"
     }
-    groups = {g["kms_key_id"] for g in app_stack.resources("aws_cloudwatch_log_group").values()}
+    groups = {g["kms_key_id"] for g in app_stack.named("aws_cloudwatch_log_group").values()}
     assert groups == {json.loads(rule["input_parameters"])["KmsKeyId"]}
 
 
 def test_compliance_changes_of_the_workflows_log_groups_only_reach_the_topic(app_stack, topic):
     _, rule = app_stack.only("aws_cloudwatch_event_rule")
     pattern = json.loads(rule["event_pattern"])
-    created = sorted(g["name"] for g in app_stack.resources("aws_cloudwatch_log_group").values())
+    created = sorted(g["name"] for g in app_stack.named("aws_cloudwatch_log_group").values())
     assert sorted(pattern["detail"]["resourceId"]) == created
     assert pattern["detail"]["configRuleName"] == ["payment-workflow-log-groups-encrypted-qa"]
     _, target = app_stack.only("aws_cloudwatch_event_target")
@@ -191,7 +191,7 @@ def test_compliance_changes_of_the_workflows_log_groups_only_reach_the_topic(app
 
 
 def test_no_configuration_recorder_is_created(app_stack):
-    assert app_stack.resources("aws_config_configuration_recorder") == {}
+    assert app_stack.named("aws_config_configuration_recorder") == {}
 
 
 def test_the_dashboard_shows_alarm_states_and_payments_by_outcome(app_stack, alarms):
