@@ -15,6 +15,7 @@ from constructs import Construct
 
 from payment_constructs.aws_context import AwsContext
 from payment_constructs.customer_key import CustomerManagedKey
+from payment_constructs.iam import Statement
 from payment_constructs.key_policy import (
     account_administers_key,
     alarms_may_use_key_for,
@@ -43,36 +44,37 @@ class EncryptionStack(TerraformStack):
         names = Names(settings.environment)
         ctx = AwsContext(self, "context")
 
-        self.logs_key = CustomerManagedKey(
-            self,
+        def key(construct_id: str, encrypts: str, alias: str, statements: list[Statement]) -> CustomerManagedKey:
+            return CustomerManagedKey(
+                self,
+                construct_id,
+                description=f"Encrypts {encrypts} ({settings.environment})",
+                alias=alias,
+                deletion_window_days=settings.key_deletion_window_days,
+                statements=[account_administers_key(ctx), *statements],
+            )
+
+        self.logs_key = key(
             "logs_key",
-            description=f"Encrypts the payment workflow's CloudWatch Logs log groups ({settings.environment})",
-            alias=names.logs_key_alias,
-            deletion_window_days=settings.key_deletion_window_days,
-            statements=[account_administers_key(ctx), logs_may_use_key_for(ctx, workflow_log_groups(names, steps))],
+            "the payment workflow's CloudWatch Logs log groups",
+            names.logs_key_alias,
+            [logs_may_use_key_for(ctx, workflow_log_groups(names, steps))],
         )
-        self.data_key = CustomerManagedKey(
-            self,
-            "data_key",
-            description=f"Encrypts the payments the workflow carries and records ({settings.environment})",
-            alias=names.data_key_alias,
-            deletion_window_days=settings.key_deletion_window_days,
-            # The workflow's roles get their use of this key from IAM policies in the app stack (enabled by the
-            # account statement), each conditioned on the service and resource that uses it.
-            statements=[account_administers_key(ctx), log_delivery_may_decrypt()],
+        # The workflow's roles get their use of the data key from IAM policies in the app stack (enabled by the
+        # account statement), each conditioned on the service and resource that uses it.
+        self.data_key = key(
+            "data_key", "the payments the workflow carries and records", names.data_key_alias,
+            [log_delivery_may_decrypt()],
         )
         # The topic lives in the app stack; its ARN comes from the same naming function, so the key policy and
         # the topic cannot drift apart (the log groups' rule, once more).
         alerts_topic_arn = ctx.arn("sns", names.alerts_topic)
         this_environments_alarms = ctx.arn("cloudwatch", alarm_resource(f"{names.alarm_prefix}*"))
-        self.alerts_key = CustomerManagedKey(
-            self,
+        self.alerts_key = key(
             "alerts_key",
-            description=f"Encrypts the payment workflow's alerts topic ({settings.environment})",
-            alias=names.alerts_key_alias,
-            deletion_window_days=settings.key_deletion_window_days,
-            statements=[
-                account_administers_key(ctx),
+            "the payment workflow's alerts topic",
+            names.alerts_key_alias,
+            [
                 alarms_may_use_key_for(ctx, alerts_topic_arn, this_environments_alarms),
                 event_rules_may_use_key_for(alerts_topic_arn),
             ],
