@@ -10,6 +10,7 @@ from constructs import Construct
 
 from payment_constructs.alerts_topic import AlertsTopic
 from payment_constructs.aws_context import AwsContext
+from payment_constructs.config_recorder import ConfigRecorder
 from payment_constructs.dashboard import WorkflowDashboard
 from payment_constructs.key_check import UNUSABLE_ALERTS_KEY_MESSAGE, checked_key
 from payment_constructs.lambda_package import handlers_package
@@ -111,6 +112,11 @@ class AppStack(TerraformStack):
             steps=self.steps,
             ledger_table=self.ledger.name,
         )
+        recorder = (
+            ConfigRecorder(self, "config", ctx=ctx, name=names.config_recorder,
+                           bucket_prefix=names.config_bucket_prefix, logs_key_arn=logs_key)
+            if settings.config_recorder else None
+        )
         LogEncryptionMonitor(
             self,
             "log_encryption",
@@ -119,6 +125,7 @@ class AppStack(TerraformStack):
             logs_key_arn=logs_key,
             log_groups=workflow_log_groups(names, [step.spec for step in self.steps]),
             topic_arn=self.alerts.arn,
+            after=[recorder.status] if recorder else None,
         )
         self.dashboard = WorkflowDashboard(
             self,

@@ -5,15 +5,16 @@ parameter KmsKeyId is the key every evaluated group must use: AWS Config develop
 encrypted"). A periodic rule cannot be scoped to resources (Config evaluates every log group of the region), so the
 scoping happens where it matters: the EventBridge rule forwards compliance changes of this workflow's groups only.
 
-AWS Config needs a configuration recorder in the account and region, usually the platform team's; this app does not
-create one (see README, "Log-encryption compliance"): without it, creating the rule fails with
-NoAvailableConfigurationRecorderException.
+AWS Config needs a configuration recorder in the account and region, usually the platform team's; this app creates
+one only when PAYMENT_CONFIG_RECORDER=true (config_recorder.py; README, "Log-encryption compliance"): without any,
+creating the rule fails with NoAvailableConfigurationRecorderException.
 """
 
 from __future__ import annotations
 
 import json
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
 from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
 from cdktf_cdktf_provider_aws.config_config_rule import ConfigConfigRule, ConfigConfigRuleSource
@@ -36,6 +37,7 @@ class LogEncryptionMonitor(Construct):
         logs_key_arn: str,
         log_groups: tuple[str, ...],
         topic_arn: str,
+        after: list[ITerraformDependable] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.config_rule = ConfigConfigRule(
@@ -46,6 +48,7 @@ class LogEncryptionMonitor(Construct):
             source=ConfigConfigRuleSource(owner="AWS", source_identifier=LOG_GROUP_ENCRYPTED_RULE),
             input_parameters=json.dumps({"KmsKeyId": logs_key_arn}),
             maximum_execution_frequency=EVALUATION_FREQUENCY,
+            depends_on=after,  # a recorder this app makes (PAYMENT_CONFIG_RECORDER) must run before the rule exists
         )
         self.event_rule = CloudwatchEventRule(
             self,

@@ -81,6 +81,16 @@ class Names:
         return f"{PROJECT}-log-encryption-compliance-{self.environment}"
 
     @property
+    def config_recorder(self) -> str:
+        """The AWS Config recorder and delivery channel, made only when settings ask (one per account and region)."""
+        return f"{PROJECT}-{self.environment}"
+
+    @property
+    def config_bucket_prefix(self) -> str:
+        # Terraform's bucket_prefix takes at most 37 characters (it appends a unique suffix): "pw-config-" + 20 + "-".
+        return f"pw-config-{self.environment}-"
+
+    @property
     def metric_namespace(self) -> str:
         """Where the workflow's own metrics (from its logs) live, one namespace per environment."""
         return f"PaymentWorkflow/{self.environment}"

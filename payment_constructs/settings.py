@@ -113,6 +113,7 @@ class Settings:
     reserved_concurrency: int
     backend: LocalBackendSettings | S3BackendSettings
     alert_email: str | None = None  # subscribed to the alerts topic; None: nothing subscribed
+    config_recorder: bool = False  # create an AWS Config recorder (accounts without one; see config_recorder.py)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -141,6 +142,7 @@ class Settings:
             reserved_concurrency=reader.read("PAYMENT_RESERVED_CONCURRENCY", "0" if is_dev else "20", _concurrency),
             backend=_backend(reader, default_region=region or "us-east-1"),
             alert_email=reader.read("PAYMENT_ALERT_EMAIL", "", _alert_email),
+            config_recorder=reader.read("PAYMENT_CONFIG_RECORDER", "false", _boolean),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

@@ -78,6 +78,7 @@ def test_settings_cannot_be_changed_after_validation():
         ("PAYMENT_MAX_AMOUNT", "1e6", "positive decimal"),
         ("PAYMENT_MAX_AMOUNT", "100.1234", "at most 12 digits before and 3 after"),
         ("PAYMENT_MAX_AMOUNT", "NaN", "positive decimal"),
+        ("PAYMENT_CONFIG_RECORDER", "yes", "use true or false"),
         ("PAYMENT_ALERT_EMAIL", "oncall", "not an e-mail address"),
         ("PAYMENT_ALERT_EMAIL", "oncall@localhost", "not an e-mail address"),
         ("PAYMENT_ALERT_EMAIL", "on call@example.com", "not an e-mail address"),
