@@ -13,6 +13,8 @@ PY := $(VENV)/bin/python
 TOOLS := .tools
 PIPENV := $(TOOLS)/bin/pipenv
 PIPENV_VERSION := 2026.10.3
+CHECKOV_VENV := $(TOOLS)/checkov
+CHECKOV_TOOL := $(CHECKOV_VENV)/.installed
 
 # Quiet, offline-friendly tools: jsii's Node end-of-life banner, pipenv's chatter, the cdktf CLI's version check.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -47,7 +49,8 @@ synth: deps
 		echo "Synthesized the stacks encryption and app into cdktf.out"; \
 	fi
 
-test: deps
+# tests/review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
+test: deps $(CHECKOV_TOOL)
 	$(PY) -m pytest
 
 lint: deps
@@ -77,8 +80,6 @@ run-local: synth
 	$(PY) -m local_run $(if $(PAYMENT),--payment $(PAYMENT))
 
 # checkov gate and deploy review (synth_review/, tools/, .checkov.yaml).
-CHECKOV_VENV := $(TOOLS)/checkov
-CHECKOV_TOOL := $(CHECKOV_VENV)/.installed
 
 # checkov gets its own venv: its dependency pins conflict with the project's. --no-deps --require-hashes: pip installs
 # exactly tools/checkov-requirements.txt (regenerate with tools/pin_checkov.py) and resolves nothing.
@@ -87,9 +88,6 @@ $(CHECKOV_TOOL): tools/checkov-requirements.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --no-deps --require-hashes -r tools/checkov-requirements.txt
 	touch $@
-
-# tests/review/test_checkov_gate.py runs checkov from that venv, so `make test` installs it first.
-test: $(CHECKOV_TOOL)
 
 .PHONY: graphviz review
 # Debian's Graphviz draws the review's dependency picture; without it the review still writes graph.dot.

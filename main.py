@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from payment_constructs.cli import settings_or_exit
+from payment_constructs.settings_gate import settings_or_exit
 from synth_speed import fast_synth
 
 settings = settings_or_exit()  # validated before jsii starts: bad input never becomes a Node stack trace

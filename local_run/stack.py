@@ -30,7 +30,7 @@ class StackError(SynthesizedTreeError):
 
 
 @dataclass(frozen=True)
-class FunctionSpec:
+class SynthesizedFunction:
     resource_id: str
     function_name: str
     handler: str
@@ -62,7 +62,7 @@ class StateMachineSpec:
 class WorkflowStack:
     region: str
     state_machine: StateMachineSpec
-    functions: tuple[FunctionSpec, ...]
+    functions: tuple[SynthesizedFunction, ...]
     table: TableSpec
     data_sources: Mapping[str, tuple[str, ...]]
     monitoring: Monitoring  # the stack's alarms and metric filters
@@ -99,11 +99,11 @@ def _state_machine(stack: Stack) -> StateMachineSpec:
     return StateMachineSpec(resource_id, body["name"], body.get("type", "STANDARD"), definition)
 
 
-def _function(resource_id: str, body: Mapping[str, Any], working_dir: Path) -> FunctionSpec:
+def _function(resource_id: str, body: Mapping[str, Any], working_dir: Path) -> SynthesizedFunction:
     filename = body.get("filename")
     if not isinstance(filename, str):
         raise StackError(f"aws_lambda_function.{resource_id} has no zip filename (only zip packages run locally)")
-    return FunctionSpec(
+    return SynthesizedFunction(
         resource_id=resource_id,
         function_name=body["function_name"],
         handler=body["handler"],

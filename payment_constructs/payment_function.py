@@ -88,6 +88,8 @@ class PaymentFunction(Construct):
     def __init__(self, scope: Construct, spec: FunctionSpec, shared: SharedResources) -> None:
         super().__init__(scope, spec.step)
         self.spec = spec
+        # What the state machine's definition reads of a step (workflow_definition.Task), and alarms of its function.
+        self.state, self.routes, self.timeout_seconds = spec.state, spec.routes, spec.timeout_seconds
         names = shared.names
         self.role_name = names.role(names.function(spec.step))
         # Created under the shared log-groups construct, so every group has the same key, retention and wait.
@@ -141,15 +143,3 @@ class PaymentFunction(Construct):
     @property
     def name(self) -> str:
         return self.function.function_name
-
-    @property
-    def timeout_seconds(self) -> int:
-        return self.spec.timeout_seconds
-
-    @property
-    def state(self) -> str:
-        return self.spec.state
-
-    @property
-    def routes(self) -> tuple[tuple[str, str], ...]:
-        return self.spec.routes

@@ -23,6 +23,8 @@ LAMBDA_TRANSIENT_ERRORS = [
 PROCESSED = "PaymentProcessed"
 REJECTED = "PaymentRejected"
 PROCESSING_FAILED = "ProcessingFailed"
+# Where a step may route an error: the two Fail states (the tasks run in order, so there is nowhere else to go).
+ROUTE_TARGETS = (REJECTED, PROCESSING_FAILED)
 
 # Each task's limit sits above its function's timeout, so a slow function times out in Lambda (and is retried)
 # before the state gives up on it.

@@ -13,7 +13,7 @@ from payment_constructs.iam import Statement, allow
 from payment_constructs.ledger_table import ledger_key_use
 from payment_constructs.naming import Names
 from payment_constructs.payment_function import FunctionSpec, SharedResources
-from payment_constructs.workflow_definition import PROCESSING_FAILED, REJECTED
+from payment_constructs.workflow_definition import PROCESSED, PROCESSING_FAILED, REJECTED, ROUTE_TARGETS
 
 
 def _ledger_writer(shared: SharedResources) -> list[Statement]:
@@ -51,3 +51,29 @@ WORKFLOW_STEPS: tuple[FunctionSpec, ...] = (VALIDATION, PROCESSING)
 def workflow_log_groups(names: Names, steps: Sequence[FunctionSpec] = WORKFLOW_STEPS) -> tuple[str, ...]:
     """Every encrypted log group of a workflow of these steps: what the key policy serves and the app stack creates."""
     return names.log_groups(spec.step for spec in steps)
+
+
+def checked_steps(steps: Sequence[FunctionSpec]) -> tuple[FunctionSpec, ...]:
+    """The steps, or ValueError naming the first mistake in the list in one line (jsii would answer a clash of
+    construct ids with a Node stack trace, and Step Functions a bad route only at deploy)."""
+    if not steps:
+        raise ValueError("the workflow has no steps; WORKFLOW_STEPS lists at least one FunctionSpec")
+    seen_steps: set[str] = set()
+    seen_states = {PROCESSED, *ROUTE_TARGETS}
+    for spec in steps:
+        if spec.step in seen_steps:
+            raise ValueError(f"step {spec.step!r} is listed twice; each step names its own function, role and group")
+        if spec.state in seen_states:
+            raise ValueError(f"step {spec.step!r}: state {spec.state!r} is already a state of the workflow")
+        for error, target in spec.routes:
+            if error not in set(RoutedError):
+                raise ValueError(
+                    f"step {spec.step!r} routes {error!r}, which handlers/contract.py's RoutedError does not list"
+                )
+            if target not in ROUTE_TARGETS:
+                raise ValueError(
+                    f"step {spec.step!r} routes {error} to {target!r}; route to one of {', '.join(ROUTE_TARGETS)}"
+                )
+        seen_steps.add(spec.step)
+        seen_states.add(spec.state)
+    return tuple(steps)

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from synth_review.placeholders import log_group_arn_pattern, with_placeholders
+from synth_review.policy_values import as_list
 
 # Written out again on purpose, not imported from payment_constructs.key_policy: a check that shared the
 # construct's constants would agree with any mistake made in them.
@@ -19,16 +20,12 @@ REQUIRED_ACTIONS = {"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:Gener
 CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def logs_key_policy_problems(policy_json: str, log_groups: tuple[str, ...]) -> list[str]:
     """What keeps CloudWatch Logs from using the key for each of `log_groups`; empty when nothing does."""
     policy = json.loads(with_placeholders(policy_json))
-    statements = [s for s in _as_list(policy.get("Statement", [])) if s.get("Effect") == "Allow"]
+    statements = [s for s in as_list(policy.get("Statement", [])) if s.get("Effect") == "Allow"]
     logs_statements = [
-        s for s in statements if LOGS_PRINCIPAL in _as_list(s.get("Principal", {}).get("Service", []))
+        s for s in statements if LOGS_PRINCIPAL in as_list(s.get("Principal", {}).get("Service", []))
     ]
     if not logs_statements:
         return [f"no statement allows the regional CloudWatch Logs principal {LOGS_PRINCIPAL}"]
@@ -43,10 +40,10 @@ def logs_key_policy_problems(policy_json: str, log_groups: tuple[str, ...]) -> l
 
 
 def _allows_group(statement: dict[str, Any], group: str) -> bool:
-    actions = set(_as_list(statement.get("Action", [])))
+    actions = set(as_list(statement.get("Action", [])))
     if not actions >= REQUIRED_ACTIONS or statement.get("Resource") != "*":
         return False
     condition = statement.get("Condition", {})
-    arns = _as_list(condition.get("ArnEquals", {}).get(CONTEXT_KEY, []))
+    arns = as_list(condition.get("ArnEquals", {}).get(CONTEXT_KEY, []))
     # ArnEquals is the exact-match operator (patterns belong to ArnLike): a '*' there is a mistake, not a grant.
     return log_group_arn_pattern(group) in arns and not any("*" in arn for arn in arns)

@@ -144,8 +144,12 @@ def load(outdir: Path) -> SynthesizedApp:
         raise SynthesizedTreeError(f"{manifest_path} lists no stacks; run `make synth` again")
     stacks = []
     for name, entry in entries.items():
+        if not isinstance(entry, dict):
+            raise SynthesizedTreeError(f"{manifest_path}: stack {name!r} is not an object; run `make synth` again")
         document_path = outdir / entry.get("synthesizedStackPath", f"stacks/{name}/cdk.tf.json")
         document = _json(document_path, f"{document_path} is missing: the synth did not finish; run `make synth` again")
+        if not isinstance(document, dict):
+            raise SynthesizedTreeError(f"{document_path} is not a Terraform JSON object; run `make synth` again")
         working_dir = outdir / entry.get("workingDirectory", f"stacks/{name}")
         stacks.append(Stack(name, document, working_dir, tuple(entry.get("dependencies", [])), document_path))
     return SynthesizedApp(outdir, tuple(_deploy_order(stacks)))

@@ -9,8 +9,9 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,18 +75,19 @@ def background_jobs(request: pytest.FixtureRequest) -> dict[str, background.Back
     return request.config.stash[BACKGROUND_JOBS]
 
 
-def synthesize(settings: Settings, outdir: Path) -> SynthesizedApp:
+def synthesize(settings: Settings, outdir: Path, steps: Sequence[Any] | None = None) -> SynthesizedApp:
     """Synthesize as main.py does, fast path included (tests/fast_synth proves it changes nothing in the output;
-    PAYMENT_SYNTH_OPTIMIZATIONS=off runs the suite on stock imports)."""
+    PAYMENT_SYNTH_OPTIMIZATIONS=off runs the suite on stock imports). `steps`: another step list than the app's."""
     gc_was_enabled = gc.isenabled()
     fast_synth.enable()
     try:
         from cdktf import App
 
         from payment_constructs.workflow_app import add_workflow_stacks
+        from payment_constructs.workflow_steps import WORKFLOW_STEPS
 
         app = App(outdir=str(outdir))
-        add_workflow_stacks(app, settings)
+        add_workflow_stacks(app, settings, steps=WORKFLOW_STEPS if steps is None else steps)
         app.synth()
     finally:
         fast_synth.after_synth()

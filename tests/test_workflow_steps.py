@@ -45,3 +45,44 @@ def test_a_step_whose_role_name_could_pass_iams_64_characters_is_refused(synthes
 def test_the_longest_step_with_the_longest_environment_names_a_role_of_64_characters(synthesized):
     names = Names("e" * ENVIRONMENT_MAX_LENGTH)
     assert len(names.role(names.function("s" * max_step_length()))) == 64
+
+
+def with_extra(**fields):
+    from payment_constructs.payment_function import FunctionSpec
+    from payment_constructs.workflow_steps import WORKFLOW_STEPS
+
+    extra = {"step": "receipt", "state": "SendReceipt", "handler": "h.h", "description": "d", "timeout_seconds": 1}
+    return (*WORKFLOW_STEPS, FunctionSpec(**{**extra, **fields}))
+
+
+def test_the_apps_step_list_passes_its_check(synthesized):
+    from payment_constructs.workflow_steps import WORKFLOW_STEPS, checked_steps
+
+    assert checked_steps(WORKFLOW_STEPS) == WORKFLOW_STEPS
+    assert checked_steps(with_extra()) == with_extra()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"step": "validation"}, "step 'validation' is listed twice"),
+        ({"state": "ProcessPayment"}, "state 'ProcessPayment' is already a state"),
+        ({"state": "PaymentProcessed"}, "state 'PaymentProcessed' is already a state"),
+        ({"state": "ProcessingFailed"}, "state 'ProcessingFailed' is already a state"),
+        ({"routes": (("PaymentVallidationError", "PaymentRejected"),)}, "RoutedError does not list"),
+        ({"routes": (("PaymentValidationError", "ValidatePayment"),)}, "route to one of PaymentRejected"),
+    ],
+)
+def test_a_mistake_in_the_step_list_is_one_line_naming_it(synthesized, fields, message):
+    from payment_constructs.workflow_steps import checked_steps
+
+    with pytest.raises(ValueError, match=message) as raised:
+        checked_steps(with_extra(**fields))
+    assert "\n" not in str(raised.value)
+
+
+def test_a_workflow_without_steps_is_refused(synthesized):
+    from payment_constructs.workflow_steps import checked_steps
+
+    with pytest.raises(ValueError, match="no steps"):
+        checked_steps(())

@@ -65,3 +65,22 @@ def test_a_tree_without_the_app_stack_is_reported_in_one_line(
 
     assert status == EXIT_CANNOT_RUN
     assert capsys.readouterr().err == f"error: {outdir}/manifest.json lists no stack 'app' (it lists encryption)\n"
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "message"),
+    [
+        ("manifest.json", '{"stacks": {"app": 1}}', "stack 'app' is not an object"),
+        ("stacks/app/cdk.tf.json", "[]", "is not a Terraform JSON object"),
+        ("stacks/app/cdk.tf.json", "{", "is not valid JSON"),
+    ],
+)
+def test_a_broken_tree_is_one_line_and_exit_2(synthesized, tmp_path, capsys, file, text, message) -> None:
+    outdir = _copy_of(synthesized, tmp_path)
+    (outdir / file).write_text(text)
+
+    status = main(["--outdir", str(outdir)])
+
+    assert status == EXIT_CANNOT_RUN
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
