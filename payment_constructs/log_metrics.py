@@ -22,6 +22,7 @@ from handlers.contract import IDEMPOTENCY_CONFLICT_LOG_MESSAGE
 # Step Functions writes one log event per history event, typed as in GetExecutionHistory, with the state's name in
 # details.name for *StateEntered events (Step Functions developer guide, "Log levels" and "CloudWatch Logs payloads").
 FAIL_STATE_ENTERED = "FailStateEntered"
+EXECUTION_FAILED = "ExecutionFailed"  # details.error is the error the execution failed with
 # The processing handler's record of a payment id reused with other content (handlers/contract.py): Lambda's JSON
 # log format puts the message in `message` (Lambda developer guide, "Configuring JSON and plain text log formats").
 CONFLICT_LOG_MESSAGE = IDEMPOTENCY_CONFLICT_LOG_MESSAGE
@@ -30,8 +31,24 @@ CONFLICT_LOG_MESSAGE = IDEMPOTENCY_CONFLICT_LOG_MESSAGE
 ERROR_TYPE_FIELD = "errorType"
 
 
+# Errors that end an execution without any Catch seeing them, so without entering a Fail state: "States.ALL ... can't
+# catch the States.DataLimitExceeded terminal error type and runtime error types" (Step Functions developer guide,
+# "Error handling in Step Functions", error names).
+UNCATCHABLE_ERRORS = ("States.Runtime", "States.DataLimitExceeded")
+
+
+def failed_at_or_without_catch(state: str) -> str:
+    """An execution that ended in `state`, or failed with an error no Catch can route there."""
+    uncaught = " || ".join(f'($.details.error = "{error}")' for error in UNCATCHABLE_ERRORS)
+    return f'{{ ({_entered(state)}) || (($.type = "{EXECUTION_FAILED}") && ({uncaught})) }}'
+
+
 def fail_state_entered(state: str) -> str:
-    return f'{{ ($.type = "{FAIL_STATE_ENTERED}") && ($.details.name = "{state}") }}'
+    return f"{{ {_entered(state)} }}"
+
+
+def _entered(state: str) -> str:
+    return f'($.type = "{FAIL_STATE_ENTERED}") && ($.details.name = "{state}")'
 
 
 def message_is(message: str) -> str:

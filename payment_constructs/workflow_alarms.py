@@ -19,6 +19,7 @@ from payment_constructs.log_metrics import (
     CONFLICT_LOG_MESSAGE,
     LogMetric,
     fail_state_entered,
+    failed_at_or_without_catch,
     message_is,
     unhandled_error_except,
 )
@@ -54,7 +55,7 @@ class WorkflowAlarms(Construct):
 
         self.processing_failures = LogMetric(
             self, "processing_failures", log_group_name=state_machine_log_group,
-            pattern=fail_state_entered(PROCESSING_FAILED), namespace=namespace, metric="PaymentsFailed",
+            pattern=failed_at_or_without_catch(PROCESSING_FAILED), namespace=namespace, metric="PaymentsFailed",
         )
         # Counted for the dashboard only: a rejection is the customer's to fix and never pages anyone.
         self.rejections = LogMetric(
@@ -63,8 +64,9 @@ class WorkflowAlarms(Construct):
         )
         self.pager.on_log_metric(
             "payments-failed",
-            f"A valid payment could not be recorded (execution ended in {PROCESSING_FAILED}). Open the execution "
-            "in the Step Functions console; its error and cause say which step failed and why.",
+            f"A valid payment could not be recorded (execution ended in {PROCESSING_FAILED}, or failed with an error "
+            "no Catch sees). Open the execution in the Step Functions console; its error and cause say which step "
+            "failed and why.",
             self.processing_failures,
         )
         for what, metric, meaning in (

@@ -141,10 +141,11 @@ def test_no_alarm_counts_rejections(alarms):
     assert (validation["namespace"], validation["metric_name"]) == ("PaymentWorkflow/qa", "ValidationFaults")
 
 
-def test_failures_are_counted_from_the_processing_failed_state_only(app_stack):
+def test_failures_are_counted_at_the_processing_failed_state_and_where_no_catch_can_route(app_stack):
     filters = {f["name"]: f for f in app_stack.named("aws_cloudwatch_log_metric_filter").values()}
     assert filters["PaymentsFailed"]["pattern"] == (
-        '{ ($.type = "FailStateEntered") && ($.details.name = "ProcessingFailed") }'
+        '{ (($.type = "FailStateEntered") && ($.details.name = "ProcessingFailed")) || (($.type = "ExecutionFailed") '
+        '&& (($.details.error = "States.Runtime") || ($.details.error = "States.DataLimitExceeded"))) }'
     )
     assert filters["ValidationFaults"]["pattern"] == (
         '{ ($.errorType = "*") && ($.errorType != "PaymentValidationError") }'

@@ -90,6 +90,21 @@ def test_an_alarm_on_executions_failed_would_page_for_a_rejection(
     assert workflow.pages(outcome, Monitoring.from_document(document)) == ("payments-failed",)
 
 
+@pytest.mark.parametrize("error", ["States.Runtime", "States.DataLimitExceeded"])
+def test_an_execution_failing_where_no_catch_can_route_it_pages(workflow_stack: WorkflowStack, error: str) -> None:
+    """States.ALL cannot catch these, so the execution fails without entering ProcessingFailed."""
+    history = [
+        {"type": "TaskStateEntered", "stateEnteredEventDetails": {"name": "ProcessPayment", "input": "{}"}},
+        {"type": "ExecutionFailed", "executionFailedEventDetails": {"error": error, "cause": "..."}},
+    ]
+    monitoring = workflow_stack.monitoring
+    seen = monitoring.observe(
+        state_machine=f"aws_sfn_state_machine.{workflow_stack.state_machine.resource_id}",
+        status="FAILED", history=history, function_logs=[],
+    )
+    assert monitoring.pages(seen) == ("payments-failed",)
+
+
 @pytest.mark.parametrize(
     ("pattern", "event", "matches"),
     [
