@@ -19,7 +19,6 @@ from typing import Any
 
 from synth_review.cross_stack import parse_remote_output, producer_of, sleep_behind
 from synth_review.findings import Finding
-from synth_review.log_groups import key_source
 from synth_review.placeholders import with_placeholders
 from synth_review.references import whole_reference
 from synth_review.synthesized import Block, Stack, SynthesizedApp
@@ -98,13 +97,11 @@ def _topic_findings(app: SynthesizedApp, stack: Stack, topic: Block, publishers:
     if key_id == AWS_MANAGED_SNS_KEY or str(key_id).endswith(f":{AWS_MANAGED_SNS_KEY}"):
         return fail("alarm-topic-unencrypted", f"{name} uses {AWS_MANAGED_SNS_KEY}, whose policy cannot admit "
                                                f"{CLOUDWATCH}: every alarm action would fail silently")
-    source = key_source(app, stack, key_id)
-    if source.problem:
-        return fail("alarm-topic-unencrypted", f"{name}: {source.problem}")
     key = _key_behind(app, stack, key_id)
     if key is None:
-        return fail("alarm-topic-unencrypted", f"{name}: kms_master_key_id {key_id!r} leads to no aws_kms_key in "
-                                               "cdktf.out, so no policy can be shown to grant CloudWatch its use")
+        return fail("alarm-topic-unencrypted", f"{name}: kms_master_key_id {key_id!r} is not the encryption stack's "
+                                               "key read through its time_sleep (and a key check): the topic can race "
+                                               "the key policy, or no policy can be shown to grant CloudWatch its use")
     found: list[Finding] = []
     key_stack, key_block = key
     policy = json.loads(with_placeholders(str(key_block.body.get("policy", "{}"))))

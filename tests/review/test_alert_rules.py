@@ -181,3 +181,14 @@ def test_the_compliance_rule_is_checked_as_a_publisher_only_while_it_targets_the
     review_app.stack("app").document["resource"].pop(EVENT_TARGET)
     edit_policy(alerts_key(review_app), lambda s: s.remove(statement(s, EVENTS_GRANT)))
     assert rules_failed(review_app) == []
+
+
+def test_an_alerts_key_output_published_straight_from_the_key_is_caught(review_app):
+    key = alerts_key(review_app)
+    review_app.stack("encryption").outputs()["alerts_key_arn"]["value"] = f"${{{key.address}.arn}}"
+    assert rules_failed(review_app) == ["alarm-topic-unencrypted"]
+
+
+def test_a_topic_with_a_literal_key_arn_is_caught(review_app):
+    topic(review_app).body["kms_master_key_id"] = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234"
+    assert rules_failed(review_app) == ["alarm-topic-unencrypted"]
