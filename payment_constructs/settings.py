@@ -7,6 +7,8 @@ This module imports nothing from cdktf, so validation costs milliseconds and run
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -20,7 +22,7 @@ from handlers.contract import DEFAULT_MAX_AMOUNT
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What `make clean` deletes (the Makefile's clean target; tests/test_settings.py holds the two equal) and the synth
 # output, which every synth rewrites: Terraform state kept inside either would be lost without a word.
-REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".pytest_cache")
+REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".cdktf.out.tmp-*", ".pytest_cache")
 DEFAULT_SYNTH_OUTDIR = "cdktf.out"
 
 # CloudWatch Logs PutRetentionPolicy accepts only these values (0 here means "never expire": no retention set).
@@ -77,6 +79,12 @@ _S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _S3_BAD_NEIGHBOURS = ("..", ".-", "-.")
 _S3_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,200}")
 
+# An address SNS can mail: local@domain.tld in printable ASCII, no spaces, at most 254 characters (RFC 5321's path
+# limit). Deliberately simpler than RFC 5322: a typo should fail synth, an exotic but valid address is rare here.
+_EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@" + _EMAIL_LABEL + r"(?:\." + _EMAIL_LABEL + ")+")
+EMAIL_MAX_LENGTH = 254
+
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,3})?")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -124,6 +132,8 @@ class Settings:
     max_payment_amount: str
     reserved_concurrency: int
     backend: LocalBackendSettings | S3BackendSettings
+    alert_email: str | None = None  # subscribed to the alerts topic; None: nothing subscribed
+    config_recorder: bool = False  # create an AWS Config recorder (accounts without one; see config_recorder.py)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -151,6 +161,8 @@ class Settings:
             max_payment_amount=reader.read("PAYMENT_MAX_AMOUNT", DEFAULT_MAX_AMOUNT, _max_amount),
             reserved_concurrency=reader.read("PAYMENT_RESERVED_CONCURRENCY", "0" if is_dev else "20", _concurrency),
             backend=_backend(reader, default_region=region or "us-east-1", synth_outdir=env.get("CDKTF_OUTDIR")),
+            alert_email=reader.read("PAYMENT_ALERT_EMAIL", "", _alert_email),
+            config_recorder=reader.read("PAYMENT_CONFIG_RECORDER", "false", _boolean),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -285,6 +297,17 @@ def _max_amount(raw: str) -> str:
     return raw
 
 
+def _alert_email(raw: str) -> str | None:
+    if raw == "":
+        return None
+    if len(raw) > EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(raw):
+        raise ValueError(
+            f"is not an e-mail address; use name@example.com (ASCII, at most {EMAIL_MAX_LENGTH} characters), "
+            "or leave it unset to subscribe no one"
+        )
+    return raw
+
+
 def _backend_kind(raw: str) -> BackendKind:
     if raw not in ("local", "s3"):
         raise ValueError("is not a state backend; use local or s3")
@@ -297,7 +320,10 @@ def _state_dir(synth_outdir: str | None) -> Callable[[str], Path]:
     Checked both as written (made absolute, ``..`` folded) and with symlinks resolved, against both forms of each
     doomed folder: a symlink into cdktf.out, or cdktf.out itself a symlink, must not slip through.
     """
-    doomed = {name: _both_forms(PROJECT_ROOT / name) for name in REMOVED_BY_MAKE_CLEAN}
+    literal = [name for name in REMOVED_BY_MAKE_CLEAN if not glob.has_magic(name)]
+    patterns = [name for name in REMOVED_BY_MAKE_CLEAN if glob.has_magic(name)]
+    doomed = {name: _both_forms(PROJECT_ROOT / name) for name in literal}
+    roots = _both_forms(PROJECT_ROOT)
     if synth_outdir:
         doomed[f"CDKTF_OUTDIR={shown(synth_outdir)}"] = _both_forms(_from_project_root(synth_outdir))
     rule = "use a folder outside the synth output and what make clean deletes (default terraform-state)"
@@ -312,6 +338,14 @@ def _state_dir(synth_outdir: str | None) -> Callable[[str], Path]:
         for name, removed in doomed.items():
             if any(form == folder or folder in form.parents for form in forms for folder in removed):
                 raise ValueError(f"is inside {name}, which make clean or the next synth deletes; {rule}")
+        # A glob of `make clean` (a killed synth's leftovers) deletes whatever top-level folder its name matches.
+        for pattern in patterns:
+            if any(
+                folder.parent in roots and fnmatch.fnmatchcase(folder.name, pattern)
+                for form in forms
+                for folder in (form, *form.parents)
+            ):
+                raise ValueError(f"is inside {pattern}, which make clean or the next synth deletes; {rule}")
         return path
 
     return parse

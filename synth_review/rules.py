@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from synth_review.alerts import alert_findings
 from synth_review.checkov_gate import CheckovResult
 from synth_review.findings import Finding
 from synth_review.iam import iam_findings
@@ -11,7 +12,7 @@ from synth_review.synthesized import SynthesizedApp
 
 
 def findings(app: SynthesizedApp, checkov: CheckovResult | None, checkov_error: str | None) -> list[Finding]:
-    found = log_group_findings(app) + iam_findings(app) + state_machine_findings(app)
+    found = log_group_findings(app) + iam_findings(app) + state_machine_findings(app) + alert_findings(app)
     if checkov_error:
         found.append(Finding("checkov", "-", "checkov", f"not run: {checkov_error}"))
     if checkov is not None:
