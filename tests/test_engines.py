@@ -87,9 +87,9 @@ def test_a_changed_value_deep_in_a_resource_is_reported_with_its_path(trees):
 
 def test_a_resource_only_one_engine_writes_is_reported(trees):
     cdktf_tree, cdktn_tree = trees
-    change_stack(cdktn_tree, "encryption", lambda d: d["resource"].setdefault("aws_sns_topic", {"extra": {}}))
+    change_stack(cdktn_tree, "encryption", lambda d: d["resource"].setdefault("aws_s3_bucket", {"extra": {}}))
     assert compare.tree_difference(cdktf_tree, cdktn_tree) == (
-        "stacks/encryption/cdk.tf.json: resource.aws_sns_topic (only in the cdktn tree)"
+        "stacks/encryption/cdk.tf.json: resource.aws_s3_bucket (only in the cdktn tree)"
     )
 
 
