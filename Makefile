@@ -98,5 +98,7 @@ graphviz:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null 2>&1 \
 		|| echo "note: could not install Graphviz; the review will write graph.dot only"; }
 
+# BASE=<git revision>: review the change from that revision instead (synthesized in a throw-away worktree);
+# PAYMENT_REVIEW_ALLOW_REPLACE=<stack>/<address>,... accepts destructive changes by name.
 review: synth $(CHECKOV_TOOL) graphviz
-	$(PY) -m synth_review --outdir cdktf.out
+	$(PY) -m synth_review --outdir cdktf.out $(if $(BASE),--base '$(BASE)')

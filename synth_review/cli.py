@@ -1,24 +1,39 @@
 """`python -m synth_review`: review cdktf.out, write cdktf.out/review/, exit 1 when a rule fails.
 
-Exit status: 0 every rule passed; 1 a rule failed (the verdict lists which); 2 the input is missing or unreadable,
-in which case one line goes to stderr and nothing is written.
+With --base REV (`make review BASE=REV`) or --base-outdir DIR, review the change instead: what deploying this tree
+over the base would do (synth_review/change_set.py), destructive changes first.
+
+Exit status: 0 every rule passed (and, reviewing a change, nothing destructive is left unacknowledged); 1 a rule
+failed or a destructive change is not acknowledged (the verdict lists which); 2 the input is missing or unreadable,
+the base is not a revision or does not synthesize, or an acknowledgement names nothing destructive: one line goes
+to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from synth_review import acknowledgement
+from synth_review.base_revision import BaseRevisionError, SynthesizedBase, synthesized_revision
+from synth_review.change_report import ChangeReview, render_markdown, render_text
+from synth_review.change_set import Severity, diff_apps, node_marks
 from synth_review.checkov_gate import CHECKOV, CONFIG, CheckovError, CheckovResult, run_checkov
-from synth_review.graph import write_graph
+from synth_review.findings import Finding
+from synth_review.findings_delta import compare
+from synth_review.graph import dot_source, write_graph
 from synth_review.report import render
 from synth_review.rules import findings
-from synth_review.synthesized import ReviewInputError, load
+from synth_review.synthesized import ReviewInputError, SynthesizedApp, load
 
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2
 REVIEW_FOLDER = "review"
+# What only a change review writes; a whole-tree review removes them, so the folder never mixes two reviews.
+CHANGE_REVIEW_FILES = ("review-diff.txt", "review-diff.md", "graph-diff.dot", "graph-diff.svg", "graph-diff.png")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,30 +41,86 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"), help="the synthesized app (cdktf.out)")
     parser.add_argument("--checkov", type=Path, default=CHECKOV, help="checkov from its own tool venv")
     parser.add_argument("--checkov-config", type=Path, default=CONFIG, help="checkov config with the skips")
+    base = parser.add_mutually_exclusive_group()
+    base.add_argument("--base", metavar="REV", help="review the change from this git revision (synthesized here)")
+    base.add_argument("--base-outdir", type=Path, metavar="DIR", help="review the change from this synthesized app")
+    parser.add_argument("--allow-replace", metavar="NAMES", default=os.environ.get(acknowledgement.SETTING),
+                        help=f"destructive changes accepted, comma-separated (default: ${acknowledgement.SETTING})")
     args = parser.parse_args(argv)
 
     try:
         app = load(args.outdir)
-    except ReviewInputError as error:
+        if args.base is None and args.base_outdir is None:
+            return _review_tree(app, args.checkov, args.checkov_config)
+        return _review_change(app, args)
+    except (ReviewInputError, BaseRevisionError, acknowledgement.AcknowledgementError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
+
+def _review_tree(app: SynthesizedApp, checkov_path: Path, checkov_config: Path) -> int:
+    failed, checkov, checkov_error = _findings(app, checkov_path, checkov_config)
+    text = render(app, failed, checkov, checkov_error or "")
+    folder = _write_review(app, text)
+    for name in CHANGE_REVIEW_FILES:
+        (folder / name).unlink(missing_ok=True)
+    notes = write_graph(app, folder)
+    print(text, end="")
+    _print_written(folder, notes)
+    return EXIT_RULE_FAILED if failed else 0
+
+
+def _review_change(head: SynthesizedApp, args: argparse.Namespace) -> int:
+    names = acknowledgement.parse(args.allow_replace)
+    source: AbstractContextManager[SynthesizedBase | None] = (
+        synthesized_revision(args.base) if args.base is not None else nullcontext(None))
+    with source as synthesized:
+        base = load(synthesized.outdir if synthesized else args.base_outdir)
+        base_findings, _, _ = _findings(base, args.checkov, args.checkov_config)  # before the worktree goes
+    head_findings, checkov, checkov_error = _findings(head, args.checkov, args.checkov_config)
+    changes = diff_apps(base, head)
+    accepted = acknowledgement.acknowledged(names, [c for c in changes if c.severity is Severity.DESTRUCTIVE])
+    notes = (f"base synthesized in a throw-away worktree in {synthesized.seconds:.1f} s",) if synthesized else ()
+    review = ChangeReview(
+        base_label=synthesized.label if synthesized else str(args.base_outdir),
+        head_label=str(head.outdir),
+        stacks=tuple(dict.fromkeys([s.name for s in head.stacks] + [s.name for s in base.stacks])),
+        changes=tuple(changes),
+        findings=compare(base_findings, head_findings),
+        acknowledged=frozenset(accepted),
+        notes=notes,
+    )
+    text = render_text(review)
+    folder = _write_review(head, render(head, head_findings, checkov, checkov_error or ""))
+    (folder / "review-diff.txt").write_text(text)
+    (folder / "review-diff.md").write_text(render_markdown(review))
+    graph_notes = write_graph(head, folder)
+    graph_notes += write_graph(head, folder, "graph-diff", dot_source(head, node_marks(changes), base))
+    print(text, end="")
+    _print_written(folder, graph_notes)
+    return 0 if review.passed else EXIT_RULE_FAILED
+
+
+def _findings(app: SynthesizedApp, checkov_path: Path, config: Path) -> tuple[list[Finding], CheckovResult | None,
+                                                                            str | None]:
     checkov: CheckovResult | None = None
     checkov_error: str | None = None
     try:
-        checkov = run_checkov(app.outdir, args.checkov, args.checkov_config)
+        checkov = run_checkov(app.outdir, checkov_path, config)
     except CheckovError as error:
         checkov_error = str(error)
+    return findings(app, checkov, checkov_error), checkov, checkov_error
 
-    failed = findings(app, checkov, checkov_error)
-    text = render(app, failed, checkov, checkov_error or "")
+
+def _write_review(app: SynthesizedApp, text: str) -> Path:
     folder = app.outdir / REVIEW_FOLDER
     folder.mkdir(exist_ok=True)
     (folder / "review.txt").write_text(text)
-    notes = write_graph(app, folder)
-    print(text, end="")
+    return folder
+
+
+def _print_written(folder: Path, notes: list[str]) -> None:
     written = ", ".join(sorted(p.name for p in folder.iterdir()))
     print(f"\nwritten to {folder}/: {written}")
     for note in notes:
         print(f"note: {note}")
-    return EXIT_RULE_FAILED if failed else 0

@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 INPUT_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Makefile", "tools/synth_inputs.py")
 INPUT_DIRS = ("payment_constructs", "handlers")
 SETTING_PREFIXES = ("PAYMENT_", "CDKTF_")
+# Read by other tools, never by the app: CDKTF_OUTDIR is where the output goes, not what it says (it may differ
+# between callers); PAYMENT_REVIEW_ALLOW_REPLACE is the change review's acknowledgement (synth_review).
+NOT_INPUTS = ("CDKTF_OUTDIR", "PAYMENT_REVIEW_ALLOW_REPLACE")
 STAMP = ".synth-inputs.sha256"
 PENDING = ".synth-inputs.pending"
 
@@ -42,8 +45,7 @@ def fingerprint(root: Path = ROOT, environ: Mapping[str, str] | None = None) -> 
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
         digest.update(b"\0")
     for name in sorted(env):
-        # CDKTF_OUTDIR is where the output goes, not what it says; it may differ between callers.
-        if name.startswith(SETTING_PREFIXES) and name != "CDKTF_OUTDIR":
+        if name.startswith(SETTING_PREFIXES) and name not in NOT_INPUTS:
             digest.update(f"{name}={env[name]}\0".encode())
     return digest.hexdigest()
 
