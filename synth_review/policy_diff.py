@@ -104,6 +104,9 @@ def _pairs(old: list[_Statement], new: list[_Statement]) -> list[tuple[_Statemen
 def _statement_changes(was: _Statement, now: _Statement) -> list[PolicyChange]:
     label = now.label
     changes: list[PolicyChange] = []
+    if was.sid != now.sid:
+        changes.append(PolicyChange(f"statement {was.label} renamed {label}, otherwise unchanged"
+                                    if was.raw == now.raw else f"statement {was.label} renamed {label}", False))
     if was.effect != now.effect:
         changes.append(PolicyChange(f"effect of {label} changed: {was.effect} -> {now.effect}", now.allow))
     for noun, old, new in (("action", was.actions, now.actions), ("resource", was.resources, now.resources),

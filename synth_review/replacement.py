@@ -50,6 +50,7 @@ FORCES_REPLACEMENT: tuple[ForcesReplacement, ...] = (
     *_entries("aws_lambda_function", f"{AWS_SCHEMA} lambda/function.go: ForceNew",
               "function_name", "package_type", "tenancy_config"),
     *_entries("aws_iam_role", f"{AWS_DOCS} iam_role: Forces new resource", "name", "name_prefix"),
+    *_entries("aws_iam_role_policy", f"{AWS_SCHEMA} iam/role_policy.go: ForceNew", "name", "name_prefix", "role"),
     # "When the keys or values of this argument are updated, Terraform will re-perform the desired action"
     # (provider page, Resource "Triggers"): the sleep is destroyed and created again, which is the wait re-running.
     *_entries("time_sleep", f"{TIME_DOCS}: Resource \"Triggers\"", "triggers"),
