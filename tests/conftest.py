@@ -39,6 +39,7 @@ BACKGROUND_BASE = pytest.StashKey[Path]()
 JOBS_OF_MODULE = {
     "tests/test_synth_identity.py": ("stock_synth", "fast_synth"),
     "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
+    "tests/review/test_review_revisions.py": ("review_fixture",),
 }
 
 
@@ -53,6 +54,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         "fast_synth": lambda: background.start_app_synth("fast", base, optimizations=True),
         "probe_deploy": lambda: background.start_probe_deploy(base),
         "probe_synth": lambda: background.start_probe_synth(base),
+        "review_fixture": lambda: background.start_review_fixture(base),
     }
     session.config.stash[BACKGROUND_JOBS] = {job: starters[job]() for job in sorted(wanted)}
     session.config.stash[BACKGROUND_BASE] = base
