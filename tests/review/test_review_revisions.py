@@ -140,3 +140,11 @@ def test_the_change_review_writes_text_markdown_and_a_marked_picture_beside_revi
     picture = (folder / "graph-diff.dot").read_text()
     assert 'label="-/+ aws_dynamodb_table' in picture and 'label="+ aws_lambda_function\\nrefunds"' in picture
     assert 'label="~ aws_kms_key' in picture
+
+
+def test_a_whole_tree_review_after_a_change_review_leaves_no_change_review_behind(fixture, head_of, passing_checkov):
+    head = head_of("changed")
+    review(fixture, head, passing_checkov, "--base-outdir", base_outdir(fixture, "base"))
+    done = review(fixture, head, passing_checkov)
+    assert done.returncode == 0, done.stdout
+    assert not [p.name for p in (head / "review").iterdir() if "diff" in p.name]
