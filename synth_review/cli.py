@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
@@ -74,10 +75,13 @@ def _review_change(head: SynthesizedApp, args: argparse.Namespace) -> int:
     names = acknowledgement.parse(args.allow_replace)
     source: AbstractContextManager[SynthesizedBase | None] = (
         synthesized_revision(args.base) if args.base is not None else nullcontext(None))
-    with source as synthesized:
-        base = load(synthesized.outdir if synthesized else args.base_outdir)
-        base_findings, _, _ = _findings(base, args.checkov, args.checkov_config)  # before the worktree goes
-    head_findings, checkov, checkov_error = _findings(head, args.checkov, args.checkov_config)
+    # checkov of the head runs beside the base's synth and checkov: each is mostly one busy core.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        head_review = beside.submit(_findings, head, args.checkov, args.checkov_config)
+        with source as synthesized:
+            base = load(synthesized.outdir if synthesized else args.base_outdir)
+            base_findings, _, _ = _findings(base, args.checkov, args.checkov_config)  # before the worktree goes
+        head_findings, checkov, checkov_error = head_review.result()
     changes = diff_apps(base, head)
     accepted = acknowledgement.acknowledged(names, [c for c in changes if c.severity is Severity.DESTRUCTIVE])
     notes = (f"base synthesized in a throw-away worktree in {synthesized.seconds:.1f} s",) if synthesized else ()
