@@ -72,10 +72,6 @@ node_modules/.installed: package-lock.json
 clean:
 	rm -rf cdktf.out .pytest_cache
 
-.PHONY: run-local
-run-local: synth
-	$(PY) -m local_run $(if $(PAYMENT),--payment $(PAYMENT))
-
 # checkov gate and deploy review (synth_review/, tools/, .checkov.yaml).
 CHECKOV_VENV := $(TOOLS)/checkov
 CHECKOV_TOOL := $(CHECKOV_VENV)/.installed
@@ -91,14 +87,46 @@ $(CHECKOV_TOOL): tools/checkov-requirements.txt
 # tests/review/test_checkov_gate.py runs checkov from that venv, so `make test` installs it first.
 test: $(CHECKOV_TOOL)
 
-.PHONY: graphviz review
-# Debian's Graphviz draws the review's dependency picture; without it the review still writes graph.dot.
+.PHONY: graphviz review run-local
+# Graphviz draws the review's dependency picture; without it the review writes graph.dot and says how to get the rest.
+# Installing a system package needs root and changes the machine, so it happens only when asked for: `make graphviz`.
 graphviz:
-	@command -v dot >/dev/null || { echo "Installing Graphviz (Debian) for the review's dependency picture"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null 2>&1 \
-		|| echo "note: could not install Graphviz; the review will write graph.dot only"; }
+	@if command -v dot >/dev/null; then echo "Graphviz is installed: $$(dot -V 2>&1)"; \
+	elif command -v apt-get >/dev/null; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
+	else echo "error: no apt-get here; install Graphviz with your package manager (brew install graphviz, dnf install graphviz)" >&2; exit 2; fi
 
+# Exit status through make. GNU make ends with 2 whenever a recipe fails, whatever status the recipe had (its
+# MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the one goal
+# is `review` or `run-local`, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
+# status in a file, and ends in question mode: with 1 when the tool said 1 (a rule failed, an outcome differs), with 2
+# when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once (`make synth review`) fall back to make's 0/2.
+STATUS_GOALS := review run-local
+# The tool's status goes where the sub-make was told (GOAL_STATUS_FILE), and the sub-make succeeds: the status is
+# the outer make's to give. Run directly (no GOAL_STATUS_FILE), the recipe fails with the tool's status.
+keep_status = status=0; $(1) || status=$$?; \
+	$(if $(GOAL_STATUS_FILE),echo $$status > $(GOAL_STATUS_FILE),exit $$status)
+ifeq ($(MAKELEVEL)$(words $(MAKECMDGOALS))$(filter $(STATUS_GOALS),$(MAKECMDGOALS)),01$(MAKECMDGOALS))
+STATUS_GOAL := $(MAKECMDGOALS)
+STATUS_FILE := $(shell mktemp)
+MAKEFLAGS += -q
+# The sub-make's flags: the caller's, without the -q added above (the first word holds the one-letter flags).
+flags_without_q = $(if $(filter -%,$(firstword $(MAKEFLAGS))),$(MAKEFLAGS),\
+	$(subst q,,$(firstword $(MAKEFLAGS))) $(wordlist 2,$(words $(MAKEFLAGS)),$(MAKEFLAGS)))
+# Recipes are expanded just before they run, so this one reads the status the sub-make has just written.
+$(STATUS_GOAL)-status:
+	+@MAKEFLAGS='$(flags_without_q)' $(MAKE) --no-print-directory $(STATUS_GOAL) GOAL_STATUS_FILE=$(STATUS_FILE) \
+		&& status=$$(cat $(STATUS_FILE)) || status=2; [ "$$status" != 2 ] || { rm -f $(STATUS_FILE); exit 2; }
+$(STATUS_GOAL): $(STATUS_GOAL)-status
+	$(if $(filter 1,$(file < $(STATUS_FILE))),@exit 1)$(shell rm -f $(STATUS_FILE))
+.PHONY: $(STATUS_GOAL)-status
+else
+# `make review REVIEW_OUTDIR=<tree>` reviews a synthesized tree from elsewhere (a CI artefact) as it is, unsynthesized.
 # BASE=<git revision>: review the change from that revision instead (synthesized in a throw-away worktree);
 # PAYMENT_REVIEW_ALLOW_REPLACE=<stack>/<address>,... accepts destructive changes by name.
-review: synth $(CHECKOV_TOOL) graphviz
-	$(PY) -m synth_review --outdir cdktf.out $(if $(BASE),--base '$(BASE)')
+REVIEW_OUTDIR ?= cdktf.out
+review: $(if $(filter cdktf.out,$(REVIEW_OUTDIR)),synth) $(CHECKOV_TOOL)
+	@$(call keep_status,$(PY) -m synth_review --outdir $(REVIEW_OUTDIR) $(if $(BASE),--base '$(BASE)'))
+
+run-local: synth
+	@$(call keep_status,$(PY) -m local_run $(if $(PAYMENT),--payment $(PAYMENT)))
+endif

@@ -30,8 +30,7 @@ class EncryptedLogGroups(Construct):
                 group_id,
                 name=name,
                 kms_key_id=kms_key_arn,
-                # 0 = never expire: CloudWatch Logs takes "no retention policy", not a 0-day one.
-                retention_in_days=retention_days or None,
+                retention_in_days=retention_days,
                 depends_on=wait_for,
             )
 

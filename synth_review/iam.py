@@ -78,7 +78,7 @@ def statement_rows(app: SynthesizedApp) -> list[StatementRow]:
 
 def iam_findings(app: SynthesizedApp) -> list[Finding]:
     return [
-        Finding("wildcard-action", row.stack, f"{row.owner} {row.sid}".strip(), problem)
+        Finding("wildcard-action", row.stack, row.owner, problem, row.sid)
         for row in statement_rows(app)
         if (problem := row.problem())
     ]

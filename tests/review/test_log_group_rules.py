@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from synth_review.log_groups import LOG_GROUP, log_group_findings, log_group_rows
-from tests.review.conftest import first
-
-
-def rules_failed(app) -> list[str]:
-    return [finding.rule for finding in log_group_findings(app)]
+from synth_review.log_groups import LOG_GROUP, log_group_rows
+from tests.review.conftest import first, rules_failed
 
 
 def test_every_synthesized_log_group_passes_both_log_group_rules(review_app):
-    assert log_group_findings(review_app) == []
+    assert rules_failed(review_app) == []
 
 
 def test_every_synthesized_log_group_reads_its_key_through_a_time_sleep_trigger(review_app):

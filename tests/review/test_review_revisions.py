@@ -58,8 +58,11 @@ def flat(text: str) -> str:
 
 def test_each_change_of_a_commit_is_reported_exactly(fixture, head_of, passing_checkov):
     done = review(fixture, head_of("changed"), passing_checkov, "--base-outdir", base_outdir(fixture, "renamed"))
-    assert done.returncode == 0, done.stdout + done.stderr  # nothing destructive between renamed and changed
     out = flat(done.stdout)
+    # Nothing destructive between renamed and changed; the key-policy rule of the whole-tree review fails anew.
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL: 1 review rule(s) fail on the head (1 new)" in out
+    assert "NEW FAIL [logs-key-condition] encryption: aws_kms_key.logs_key_514BF2D1" in out
     assert f"encryption/aws_kms_key.logs_key_514BF2D1.policy: {CONDITION_REMOVED} (was ArnEquals [3 values])" in out
     assert "definition: ValidatePayment: Retry [Lambda.ServiceException +3 more] IntervalSeconds: 1 -> 2" in out
     assert "definition: ProcessPayment: Retry [Lambda.ServiceException +3 more] IntervalSeconds: 1 -> 2" in out
@@ -101,7 +104,7 @@ def test_after_removing_the_condition_and_renaming_the_ledger_base_head_1_shows_
 
 
 def test_identical_revisions_are_no_change_and_pass(fixture, head_of, passing_checkov):
-    done = review(fixture, head_of("changed"), passing_checkov, "--base", "changed")
+    done = review(fixture, head_of("renamed"), passing_checkov, "--base", "renamed")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No change: both trees would deploy the same resources" in flat(done.stdout)
     assert "base synthesized in a throw-away worktree in " in done.stdout
@@ -143,7 +146,7 @@ def test_the_change_review_writes_text_markdown_and_a_marked_picture_beside_revi
 
 
 def test_a_whole_tree_review_after_a_change_review_leaves_no_change_review_behind(fixture, head_of, passing_checkov):
-    head = head_of("changed")
+    head = head_of("renamed")
     review(fixture, head, passing_checkov, "--base-outdir", base_outdir(fixture, "base"))
     done = review(fixture, head, passing_checkov)
     assert done.returncode == 0, done.stdout
