@@ -32,6 +32,7 @@ from synth_review.synthesized import ReviewInputError, SynthesizedApp, load
 
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C
 REVIEW_FOLDER = "review"
 # What only a change review writes; a whole-tree review removes them, so the folder never mixes two reviews.
 CHANGE_REVIEW_FILES = ("review-diff.txt", "review-diff.md", "graph-diff.dot", "graph-diff.svg", "graph-diff.png")
@@ -57,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ReviewInputError, BaseRevisionError, acknowledgement.AcknowledgementError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # the base's worktree is already gone (synthesized_revision's `finally`)
+        print("interrupted: nothing reviewed", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _review_tree(app: SynthesizedApp, checkov_path: Path, checkov_config: Path) -> int:

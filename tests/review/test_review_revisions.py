@@ -151,3 +151,29 @@ def test_a_whole_tree_review_after_a_change_review_leaves_no_change_review_behin
     done = review(fixture, head, passing_checkov)
     assert done.returncode == 0, done.stdout
     assert not [p.name for p in (head / "review").iterdir() if "diff" in p.name]
+
+
+@pytest.mark.parametrize("interruption", ["exception", "ctrl-c", "sigterm"])
+def test_the_base_worktree_is_removed_however_the_review_ends(fixture, monkeypatch, interruption):
+    import os
+    import signal
+
+    from synth_review import base_revision
+
+    seen: list[Path] = []
+
+    def interrupted(revision, commit, worktree, outdir):
+        seen.append(worktree)
+        assert (worktree / ".venv").is_symlink() and (worktree / "main.py").is_file()
+        if interruption == "sigterm":
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise KeyboardInterrupt if interruption == "ctrl-c" else RuntimeError("synth crashed")
+
+    monkeypatch.setattr(base_revision, "_synthesize", interrupted)
+    with pytest.raises((RuntimeError, KeyboardInterrupt, SystemExit)), \
+            base_revision.synthesized_revision("base", fixture / "repo"):
+        pass
+    assert seen and not seen[0].parent.exists()
+    assert worktrees(fixture) == [f"worktree {fixture / 'repo'}"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL or interruption != "sigterm"
+    assert (base_revision.ROOT / ".venv" / "bin" / "python").exists(), "the shared venv must survive the cleanup"
