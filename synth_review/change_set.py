@@ -20,7 +20,7 @@ from synth_review.definition_diff import diff_definitions, parse_definition
 from synth_review.json_diff import changed_keys, describe, diff_values
 from synth_review.policy_diff import diff_policies, policy_statements
 from synth_review.references import referenced_paths
-from synth_review.replacement import replacing_attributes, stateful_loss
+from synth_review.replacement import knows, replacing_attributes, stateful_loss
 from synth_review.synthesized import Block, Stack, SynthesizedApp
 
 POLICY_ATTRIBUTES = ("policy", "assume_role_policy")
@@ -154,6 +154,10 @@ def _changed_block(stack: str, old: Block, new: Block, changed: set[str], reason
         loss = stateful_loss(new.type)
         severity = Severity.DESTRUCTIVE if loss else Severity.REPLACED
         headline = f"REPLACED{_identity(new)}" + (f": {loss}" if loss else "")
+    elif not new.is_data and not knows(new.type):
+        severity = Severity.REPLACED
+        headline = (f"updated, perhaps REPLACED{_identity(new)}: synth_review/replacement.py does not list which "
+                    f"{new.type} attributes force a replacement")
     else:
         severity, headline = Severity.CHANGED, f"updated in place{_identity(new)}"
     if not reasons and not any(line for line in details):

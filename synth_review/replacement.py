@@ -70,5 +70,10 @@ def replacing_attributes(resource_type: str, changed: set[str]) -> list[ForcesRe
     return [e for e in FORCES_REPLACEMENT if e.resource_type == resource_type and e.attribute in changed]
 
 
+def knows(resource_type: str) -> bool:
+    """Whether the table speaks for this type; for a type it does not, the review cannot say "in place"."""
+    return any(e.resource_type == resource_type for e in FORCES_REPLACEMENT)
+
+
 def stateful_loss(resource_type: str) -> str | None:
     return STATEFUL.get(resource_type)

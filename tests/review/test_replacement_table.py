@@ -73,6 +73,12 @@ def test_an_attribute_updated_in_place_is_not_a_replacement(resource_type, attri
     assert (change.severity, change.kind) == (Severity.CHANGED, "changed")
 
 
+def test_a_change_to_a_type_the_table_does_not_know_is_never_called_in_place():
+    (change,) = changed(ForcesReplacement("aws_s3_bucket", "bucket", "-"))
+    assert change.severity is Severity.REPLACED
+    assert change.headline.startswith("updated, perhaps REPLACED")
+
+
 @pytest.mark.parametrize("resource_type", sorted(STATEFUL))
 def test_removing_a_stateful_resource_is_destructive(resource_type):
     base = one_resource_app(resource_type, {"name": "x"})
