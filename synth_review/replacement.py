@@ -51,6 +51,9 @@ FORCES_REPLACEMENT: tuple[ForcesReplacement, ...] = (
               "function_name", "package_type", "tenancy_config"),
     *_entries("aws_iam_role", f"{AWS_DOCS} iam_role: Forces new resource", "name", "name_prefix"),
     *_entries("aws_iam_role_policy", f"{AWS_SCHEMA} iam/role_policy.go: ForceNew", "name", "name_prefix", "role"),
+    # Not deployed yet; issue 14 (alerts) adds them.
+    *_entries("aws_sns_topic", f"{AWS_SCHEMA} sns/topic.go: ForceNew", "name", "name_prefix", "fifo_topic"),
+    *_entries("aws_s3_bucket", f"{AWS_DOCS} s3_bucket: Forces new resource", "bucket", "bucket_prefix"),
     # "When the keys or values of this argument are updated, Terraform will re-perform the desired action"
     # (provider page, Resource "Triggers"): the sleep is destroyed and created again, which is the wait re-running.
     *_entries("time_sleep", f"{TIME_DOCS}: Resource \"Triggers\"", "triggers"),
@@ -62,6 +65,7 @@ STATEFUL: dict[str, str] = {
     "aws_kms_key": "the key is scheduled for deletion: data encrypted under it becomes unreadable when it goes",
     "aws_cloudwatch_log_group": "the group and every log event in it are deleted",
     "aws_sfn_state_machine": "running executions are stopped and the execution history is deleted",
+    "aws_s3_bucket": "the bucket and its objects are deleted (Terraform refuses a non-empty one unless force_destroy)",
 }
 
 
