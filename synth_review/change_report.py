@@ -14,6 +14,7 @@ from synth_review.change_set import Change, Severity
 from synth_review.findings_delta import FindingsDelta
 
 WIDTH = 120
+NO_CHANGE = "No change: both trees would deploy the same resources, policies, outputs and states."
 
 
 @dataclass(frozen=True)
@@ -50,28 +51,53 @@ class ChangeReview:
         return [c for c in self.changes if c.stack == stack and c.severity > Severity.WIDENED]
 
 
+@dataclass(frozen=True)
+class _Item:
+    mark: str  # "NOT ACKNOWLEDGED", "acknowledged", "NEW" or ""
+    name: str  # what it is about, or "" when the headline says it
+    headline: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Section:
+    title: str
+    markdown_title: str
+    items: tuple[_Item, ...]
+
+
+def _sections(review: ChangeReview) -> list[_Section]:
+    """The review's sections in order of severity; text and Markdown differ only in how they print them."""
+    sections = []
+    if review.destructive:
+        sections.append(_Section(
+            f"destructive: fails the review unless acknowledged in {SETTING}",
+            f"Destructive (fails the review unless acknowledged in `{SETTING}`)",
+            tuple(_Item("acknowledged" if c.name in review.acknowledged else "NOT ACKNOWLEDGED", c.name, c.headline,
+                        c.details) for c in review.destructive)))
+    if review.widened or review.findings.new:
+        sections.append(_Section(
+            "weakened: access widened, or a review rule newly failing", "Weakened",
+            tuple(_Item("", c.name, c.headline) for c in review.widened)
+            + tuple(_Item("NEW", "", f.line()) for f in review.findings.new)))
+    for stack in review.stacks:
+        if others := review.others(stack):
+            sections.append(_Section(f"stack {stack}", f"Stack `{stack}`",
+                                     tuple(_Item("", c.subject, c.headline, c.details) for c in others)))
+    return sections
+
+
 def render_text(review: ChangeReview) -> str:
     lines = [f"Change review: {review.base_label} -> {review.head_label}", *review.notes, _summary(review), ""]
     if review.no_change:
-        lines += ["No change: both trees would deploy the same resources, policies, outputs and states.", ""]
-    if review.destructive:
-        lines += [f"=== destructive: fails the review unless acknowledged in {SETTING} ===", ""]
-        for change in review.destructive:
-            mark = "acknowledged" if change.name in review.acknowledged else "NOT ACKNOWLEDGED"
-            lines += [f"  {mark}: {change.name}: {change.headline}", *(f"      {d}" for d in change.details)]
+        lines += [NO_CHANGE, ""]
+    for section in _sections(review):
+        lines += [f"=== {section.title} ===", ""]
+        for item in section.items:
+            prefix = (f"{item.mark}: " if item.mark and item.name else f"{item.mark} " if item.mark else "")
+            lines += [f"  {prefix}{item.name + ': ' if item.name else ''}{item.headline}",
+                      *(f"      {d}" for d in item.details)]
         lines.append("")
-    if review.widened or review.findings.new:
-        lines += ["=== weakened: access widened, or a review rule newly failing ===", ""]
-        lines += [f"  {c.name}: {c.headline}" for c in review.widened]
-        lines += [f"  NEW {f.line()}" for f in review.findings.new]
-        lines.append("")
-    for stack in review.stacks:
-        others = review.others(stack)
-        if others:
-            lines += [f"=== stack {stack} ===", ""]
-            for change in others:
-                lines += [f"  {change.subject}: {change.headline}", *(f"      {d}" for d in change.details)]
-            lines.append("")
     lines += ["=== review findings (every rule of the whole-tree review, run on both trees) ===", ""]
     lines += _findings_lines(review.findings)
     lines += ["", "=== verdict ===", "", *_verdict(review)]
@@ -84,25 +110,14 @@ def render_markdown(review: ChangeReview) -> str:
              f"**{verdict[0]}**", *(f"- {line.strip()}" for line in verdict[1:]), "", _summary(review), ""]
     lines += [f"> {note}" for note in review.notes]
     if review.no_change:
-        lines += ["No change: both trees would deploy the same resources, policies, outputs and states.", ""]
-    if review.destructive:
-        lines += [f"### Destructive (fails the review unless acknowledged in `{SETTING}`)", ""]
-        for change in review.destructive:
-            mark = "acknowledged" if change.name in review.acknowledged else "**not acknowledged**"
-            lines += [f"- `{change.name}`: {change.headline} ({mark})", *(f"  - {d}" for d in change.details)]
+        lines += [NO_CHANGE, ""]
+    for section in _sections(review):
+        lines += [f"### {section.markdown_title}", ""]
+        for item in section.items:
+            mark = f"**{item.mark}** " if item.mark else ""
+            lines += [f"- {mark}{f'`{item.name}`: ' if item.name else ''}{item.headline}",
+                      *(f"  - {d}" for d in item.details)]
         lines.append("")
-    if review.widened or review.findings.new:
-        lines += ["### Weakened", ""]
-        lines += [f"- `{c.name}`: {c.headline}" for c in review.widened]
-        lines += [f"- new finding `{f.rule}` in `{f.stack}`: `{f.subject}`: {f.message}" for f in review.findings.new]
-        lines.append("")
-    for stack in review.stacks:
-        others = review.others(stack)
-        if others:
-            lines += [f"### Stack `{stack}`", ""]
-            for change in others:
-                lines += [f"- `{change.subject}`: {change.headline}", *(f"  - {d}" for d in change.details)]
-            lines.append("")
     lines += ["### Review findings", ""]
     rows = [("new", f) for f in review.findings.new] + [("fixed", f) for f in review.findings.fixed]
     rows += [("still failing", f) for f in review.findings.still_failing]

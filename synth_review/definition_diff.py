@@ -7,20 +7,14 @@ errors they name, so reordering them is not a change and a changed attempt count
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from synth_review.json_diff import describe, diff_values
-from synth_review.placeholders import with_placeholders
+from synth_review.placeholders import parsed_with_placeholders
 
 
 def parse_definition(raw: Any) -> dict[str, Any] | None:
-    if not isinstance(raw, str):
-        return None
-    try:
-        parsed = json.loads(with_placeholders(raw))
-    except json.JSONDecodeError:
-        return None
+    parsed = parsed_with_placeholders(raw)
     return parsed if isinstance(parsed, dict) and isinstance(parsed.get("States"), dict) else None
 
 

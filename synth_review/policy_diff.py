@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from synth_review.placeholders import with_placeholders
+from synth_review.placeholders import parsed_with_placeholders
 
 # Condition operators under which more values mean more access; for the others (e.g. StringNotEquals) the reviewer
 # judges, and the change is listed without the mark.
@@ -46,12 +46,7 @@ class _Statement:
 
 def policy_statements(policy: Any) -> list[dict[str, Any]] | None:
     """The statements of a JSON policy string, or None when it is not a policy the review can read."""
-    if not isinstance(policy, str):
-        return None
-    try:
-        parsed = json.loads(with_placeholders(policy))
-    except json.JSONDecodeError:
-        return None
+    parsed = parsed_with_placeholders(policy)
     if not isinstance(parsed, dict) or "Statement" not in parsed:
         return None
     statements = parsed["Statement"]
