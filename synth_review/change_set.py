@@ -83,7 +83,7 @@ def diff_apps(base: SynthesizedApp, head: SynthesizedApp, roots: Roots | None = 
 
 
 def _stack_changes(base: Stack, head: Stack, roots: Roots) -> list[Change]:
-    changes = _backend_changes(base, head, roots)
+    changes = _backend_changes(base, head, roots) + _provider_changes(base, head)
     old_blocks = {b.address: b for b in base.blocks()}
     new_blocks = {b.address: b for b in head.blocks()}
     moved = _moved(head)
@@ -225,6 +225,41 @@ def _backend_changes(base: Stack, head: Stack, roots: Roots) -> list[Change]:
     if not lines:
         return []
     return [Change(Severity.CHANGED, head.name, "backend", "backend settings changed", tuple(lines), "backend")]
+
+
+def _provider_changes(base: Stack, head: Stack) -> list[Change]:
+    """A provider's region decides where every resource of the stack lives: changing it recreates them all there and
+    leaves the old ones behind, unmanaged. Other provider and `terraform` settings (default tags, versions) change
+    in place, but touch every resource or the provider itself, so they are listed."""
+    changes: list[Change] = []
+    old_providers, new_providers = base.document.get("provider", {}), head.document.get("provider", {})
+    for name in sorted(set(old_providers) | set(new_providers)):
+        old, new = old_providers.get(name), new_providers.get(name)
+        lines = diff_values(old, new, f"provider.{name}")
+        if not lines:
+            continue
+        regions = {_regions(old), _regions(new)}
+        if len(regions) > 1:
+            changes.append(Change(
+                Severity.DESTRUCTIVE, head.name, f"provider.{name}",
+                f"region changed ({' -> '.join(describe(', '.join(r)) for r in (_regions(old), _regions(new)))}): "
+                "every resource "
+                "of the stack would be created anew there, and the deployed ones left behind with nothing to manage "
+                "them", tuple(lines), "provider"))
+        else:
+            changes.append(Change(Severity.CHANGED, head.name, f"provider.{name}", "provider settings changed",
+                                  tuple(lines), "provider"))
+    old_settings = {k: v for k, v in base.document.get("terraform", {}).items() if k != "backend"}
+    new_settings = {k: v for k, v in head.document.get("terraform", {}).items() if k != "backend"}
+    if lines := diff_values(old_settings, new_settings, "terraform"):
+        changes.append(Change(Severity.CHANGED, head.name, "terraform", "terraform settings changed", tuple(lines),
+                              "provider"))
+    return changes
+
+
+def _regions(provider: Any) -> tuple[str, ...]:
+    blocks = provider if isinstance(provider, list) else [provider] if provider else []
+    return tuple(str(b.get("region")) for b in blocks if isinstance(b, dict))
 
 
 def _state_location(stack: Stack, root: Path, roots: Roots) -> str:

@@ -222,6 +222,26 @@ def test_the_same_relative_state_path_in_a_tree_synthesized_elsewhere_is_no_chan
     assert diff_apps(load(trees[0]), load(trees[1])) == []
 
 
+def test_a_provider_region_change_is_destructive(base, head):
+    head.stack("app").document["provider"]["aws"][0]["region"] = "eu-central-1"
+    destructive = only(diff_apps(base, head), Severity.DESTRUCTIVE)
+    assert destructive.name == "app/provider.aws"
+    assert destructive.headline.startswith('region changed ("eu-west-1" -> "eu-central-1"): every resource')
+
+
+def test_default_tags_changed_are_listed_in_place(base, head):
+    head.stack("app").document["provider"]["aws"][0]["default_tags"][0]["tags"]["owner"] = "payments"
+    change = only(diff_apps(base, head))
+    assert (change.severity, change.subject, change.headline) == (Severity.CHANGED, "provider.aws",
+                                                                 "provider settings changed")
+
+
+def test_a_provider_version_change_is_listed(base, head):
+    head.stack("app").document["terraform"]["required_providers"]["aws"]["version"] = "6.26.0"
+    change = only(diff_apps(base, head))
+    assert change.details == ('terraform.required_providers.aws.version: "6.25.0" -> "6.26.0"',)
+
+
 def test_an_s3_bucket_change_moves_the_state(base, head):
     for app in (base, head):
         app.stack("app").document["terraform"]["backend"] = {
