@@ -77,7 +77,7 @@ def _sections(review: ChangeReview) -> list[_Section]:
                         c.details) for c in review.destructive)))
     if review.widened or review.findings.new:
         sections.append(_Section(
-            "weakened: access widened, or a review rule newly failing", "Weakened",
+            "weakened: access widened, a protection turned off, or a review rule newly failing", "Weakened",
             tuple(_Item("", c.name, c.headline) for c in review.widened)
             + tuple(_Item("NEW", "", f.line()) for f in review.findings.new)))
     for stack in review.stacks:

@@ -26,13 +26,23 @@ from synth_review.synthesized import Block, Stack, SynthesizedApp
 POLICY_ATTRIBUTES = ("policy", "assume_role_policy")
 DEFINITION_ATTRIBUTE = "definition"
 IDENTITY_ATTRIBUTES = ("name", "function_name", "name_prefix")  # how a reviewer recognises a resource
+# Switches that protect data or evidence; turning one off is a weakening even where no review rule forbids it (a dev
+# ledger may go without deletion protection, but a change that removes it elsewhere must say so).
+PROTECTIONS = (
+    ("aws_dynamodb_table", ("deletion_protection_enabled",), "deletion protection"),
+    ("aws_dynamodb_table", ("point_in_time_recovery", "enabled"), "point-in-time recovery"),
+    ("aws_dynamodb_table", ("server_side_encryption", "enabled"), "encryption at rest with the data key"),
+    ("aws_kms_key", ("enable_key_rotation",), "key rotation"),
+    ("aws_sfn_state_machine", ("tracing_configuration", "enabled"), "X-Ray tracing"),
+    ("aws_lambda_function", ("tracing_config", "mode"), "X-Ray tracing"),
+)
 
 
 class Severity(IntEnum):
     """Listed in this order: the first is what a reviewer must see before anything else."""
 
     DESTRUCTIVE = 0  # a stateful resource replaced or removed, a state moved or abandoned: fails unless acknowledged
-    WIDENED = 1  # a policy now grants more
+    WIDENED = 1  # a policy now grants more, or a protection (deletion protection, PITR, rotation, tracing) is off
     REPLACED = 2  # a resource without state replaced (brief interruption, new ARN)
     CHANGED = 3  # added, removed (stateless), updated in place, outputs
 
@@ -150,6 +160,11 @@ def _changed_block(stack: str, old: Block, new: Block, changed: set[str], reason
         if before is not None and after is not None:
             widened += [Change(Severity.WIDENED, stack, f"{new.address}.{attribute}", change.text, kind="widened")
                         for change in diff_policies(before, after) if change.widens]
+    widened += [Change(Severity.WIDENED, stack, f"{new.address}.{'.'.join(path)}",
+                       f"{what} turned off: {describe(_at(old.body, path))} -> {describe(_at(new.body, path))}",
+                       kind="widened")
+                for resource_type, path, what in PROTECTIONS
+                if new.type == resource_type and _on(_at(old.body, path)) and not _on(_at(new.body, path))]
     if reasons:
         loss = stateful_loss(new.type)
         severity = Severity.DESTRUCTIVE if loss else Severity.REPLACED
@@ -164,6 +179,18 @@ def _changed_block(stack: str, old: Block, new: Block, changed: set[str], reason
         return widened
     kind = "replaced" if reasons else "changed"
     return [Change(severity, stack, new.address, headline, tuple(details), kind), *widened]
+
+
+def _at(body: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = body
+    for key in path:
+        value = value[0] if isinstance(value, list) and value else value  # cdktf may write a block as a list of one
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _on(value: Any) -> bool:
+    return value not in (None, False, "false", "PassThrough", "")
 
 
 def _attribute_lines(old: Block, new: Block) -> list[str]:

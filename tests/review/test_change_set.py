@@ -153,6 +153,21 @@ def test_a_log_group_retention_change_is_an_update_in_place(base, head):
     assert change.details == (f"retention_in_days: {before} -> 731",)
 
 
+def test_point_in_time_recovery_turned_off_on_the_ledger_is_a_weakening(base, head):
+    table = first(head.stack("app"), "aws_dynamodb_table")
+    table.body["point_in_time_recovery"]["enabled"] = False
+    widened = only(diff_apps(base, head), Severity.WIDENED)
+    assert widened.name == f"app/{table.address}.point_in_time_recovery.enabled"
+    assert widened.headline == "point-in-time recovery turned off: true -> false"
+
+
+def test_tracing_turned_off_on_a_function_is_a_weakening(base, head):
+    function = first(head.stack("app"), "aws_lambda_function")
+    function.body["tracing_config"]["mode"] = "PassThrough"
+    widened = only(diff_apps(base, head), Severity.WIDENED)
+    assert widened.headline == 'X-Ray tracing turned off: "Active" -> "PassThrough"'
+
+
 def test_a_changed_retry_reads_as_the_state_and_the_field(base, head):
     edit_definition(head, lambda d: d["States"]["ValidatePayment"]["Retry"][0].update(MaxAttempts=5))
     change = only(diff_apps(base, head))
