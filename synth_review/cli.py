@@ -1,7 +1,8 @@
 """`python -m synth_review`: review cdktf.out, write cdktf.out/review/, exit 1 when a rule fails.
 
 Exit status: 0 every rule passed; 1 a rule failed (the verdict lists which); 2 the input is missing or unreadable,
-in which case one line goes to stderr and nothing is written.
+in which case one line goes to stderr, nothing is written, and a review left by an earlier run is removed.
+Every run rewrites or removes each file of cdktf.out/review/, so nothing there is older than the tree it describes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from synth_review.synthesized import ReviewInputError, load
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2
 REVIEW_FOLDER = "review"
+ARTEFACTS = ("review.txt", "graph.dot", "graph.svg", "graph.png")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = load(args.outdir)
     except ReviewInputError as error:
+        _remove_stale(args.outdir / REVIEW_FOLDER)
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
@@ -44,12 +47,19 @@ def main(argv: list[str] | None = None) -> int:
     failed = findings(app, checkov, checkov_error)
     text = render(app, failed, checkov, checkov_error or "")
     folder = app.outdir / REVIEW_FOLDER
+    _remove_stale(folder)
     folder.mkdir(exist_ok=True)
     (folder / "review.txt").write_text(text)
-    notes = write_graph(app, folder)
+    written, notes = write_graph(app, folder)
     print(text, end="")
-    written = ", ".join(sorted(p.name for p in folder.iterdir()))
-    print(f"\nwritten to {folder}/: {written}")
+    print(f"\nwritten to {folder}/: {', '.join(['review.txt', *written])}")
     for note in notes:
         print(f"note: {note}")
     return EXIT_RULE_FAILED if failed else 0
+
+
+def _remove_stale(folder: Path) -> None:
+    """What an earlier run wrote; this run writes its own or leaves none."""
+    if folder.is_dir():
+        for name in ARTEFACTS:
+            (folder / name).unlink(missing_ok=True)

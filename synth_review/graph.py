@@ -75,20 +75,27 @@ def dot_source(app: SynthesizedApp) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_graph(app: SynthesizedApp, folder: Path) -> list[str]:
-    """Write graph.dot and, where Graphviz is installed, its renderings; returns notes for what could not be drawn."""
+def write_graph(app: SynthesizedApp, folder: Path) -> tuple[list[str], list[str]]:
+    """Write graph.dot and, where Graphviz is installed, its renderings: (names written, notes on what was not)."""
     source = folder / "graph.dot"
     source.write_text(dot_source(app))
+    written = [source.name]
     dot = shutil.which("dot")
     if dot is None:
-        return ["graph.svg not drawn: Graphviz `dot` is not installed (`make review` installs it)"]
+        drawn = " and ".join(f"graph.{fmt}" for fmt in FORMATS)
+        return written, [f"{drawn} not drawn: Graphviz `dot` is not installed; `make graphviz` installs it "
+                         "(apt-get install graphviz; brew install graphviz on macOS)"]
     notes = []
     for fmt in FORMATS:
-        done = subprocess.run([dot, f"-T{fmt}", str(source), "-o", str(folder / f"graph.{fmt}")],
+        target = folder / f"graph.{fmt}"
+        done = subprocess.run([dot, f"-T{fmt}", str(source), "-o", str(target)],
                               capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            notes.append(f"graph.{fmt} not drawn: dot said {done.stderr.strip()[:200]}")
-    return notes
+        if done.returncode == 0 and target.is_file():
+            written.append(target.name)
+        else:
+            target.unlink(missing_ok=True)  # a half-drawn picture would pass for this run's
+            notes.append(f"graph.{fmt} not drawn: dot said {done.stderr.strip()[:200] or 'nothing'}")
+    return written, notes
 
 
 def _id(stack: str, address: str) -> str:

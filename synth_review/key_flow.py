@@ -87,7 +87,7 @@ def judge(app: SynthesizedApp, route: Route) -> str | None:
         return f"{route.dead_end}{f' (via {via})' if via else ''}: a key value must come from the key's own time_sleep"
     assert route.key is not None
     key_stack, key = route.key
-    owner = _own_sleep(app.stack(key_stack), key)
+    owner = own_sleep(app.stack(key_stack), key)
     passed = [sleep for (stack, sleep) in route.sleeps if stack == key_stack]
     if owner is None:
         return f"{key} has no time_sleep of its own (triggers carrying its ARN and a digest of its policy): {path}"
@@ -185,7 +185,7 @@ def _follow_sleep(app: SynthesizedApp, stack: Stack, address: str, trigger: str 
     return routes
 
 
-def _own_sleep(stack: Stack, key: str) -> Block | None:
+def own_sleep(stack: Stack, key: str) -> Block | None:
     """The key's own wait: a time_sleep whose triggers carry this key's identity and a digest of its policy, and
     no other key's identity (a policy change to another key would not re-run it)."""
     for sleep in stack.resources(SLEEP):
