@@ -114,8 +114,8 @@ def judge(app: SynthesizedApp, route: Route) -> str | None:
         return f"{owner.address}, {key}'s wait, waits {duration or 'no create_duration'}: {path}"
     if owner.address not in passed:
         others = f"; it passes {', '.join(passed)}, the wait of another key" if passed else ""
-        return (f"{key} reaches it around {owner.address}{others}: {path}; the resource can use the key before its "
-                "policy has propagated (up to five minutes for a log group, CloudWatch Logs user guide)")
+        return (f"{key} reaches it around {owner.address}{others}: {path}; it can use the key before the key's "
+                "policy has propagated (KMS is eventually consistent: up to five minutes for a log group)")
     return None
 
 

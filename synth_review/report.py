@@ -12,7 +12,7 @@ from synth_review.checkov_gate import CheckovResult, Failure
 from synth_review.cross_stack import cross_stack_values
 from synth_review.findings import Finding
 from synth_review.iam import statement_rows
-from synth_review.key_flow import KMS_KEY, own_sleep
+from synth_review.key_flow import KMS_KEY, key_uses, own_sleep
 from synth_review.log_groups import log_group_rows
 from synth_review.state_machine import machines
 from synth_review.synthesized import Stack, SynthesizedApp
@@ -35,7 +35,7 @@ def _stack_section(app: SynthesizedApp, stack: Stack, checkov: CheckovResult | N
     lines += _backend(stack)
     lines += ["", "Resources by type", *_inventory(stack)]
     lines += ["", "Cross-stack values read", *_cross_stack(app, stack)]
-    lines += ["", "KMS keys", *_keys(stack, findings)]
+    lines += ["", "KMS keys", *_keys(app, stack, findings)]
     lines += ["", "Log groups", *_log_groups(app, stack)]
     lines += ["", "IAM and key-policy statements (flags: *action = wildcard action, *resource = \"Resource\": \"*\")"]
     lines += _iam(app, stack, findings)
@@ -95,11 +95,14 @@ def _log_groups(app: SynthesizedApp, stack: Stack) -> list[str]:
     return table(["NAME", "KEY", "RETENTION", "STATUS"], rows)
 
 
-def _keys(stack: Stack, findings: list[Finding]) -> list[str]:
+def _keys(app: SynthesizedApp, stack: Stack, findings: list[Finding]) -> list[str]:
+    around = [use for use in key_uses(app) if use.problem and use.route.key]
     rows = []
     for key in stack.resources(KMS_KEY):
         wait = own_sleep(stack, key.address)
         failed = sorted({f.rule for f in findings if f.stack == stack.name and f.subject == key.address})
+        users = {use.resource for use in around if use.route.key == (stack.name, key.address)}
+        failed += [f"sleep-bypassed by {len(users)} user(s)"] if users else []
         rows.append([key.address, "on" if key.body.get("enable_key_rotation") in (True, "true") else "OFF",
                      f"{wait.address} ({wait.body.get('create_duration', '?')})" if wait else "NONE",
                      f"FAIL {', '.join(failed)}" if failed else "ok"])
@@ -175,7 +178,9 @@ def _address(app: SynthesizedApp, failure: Failure) -> str:
 def _verdict(findings: list[Finding]) -> list[str]:
     if not findings:
         return ["=== verdict ===", "", "PASS: no review rule failed"]
-    return ["=== verdict ===", "", f"FAIL: {len(findings)} review rule(s) failed", *(f.line() for f in findings)]
+    rules = len({f.rule for f in findings})
+    return ["=== verdict ===", "", f"FAIL: {len(findings)} finding(s) of {rules} review rule(s)",
+            *(f.line() for f in findings)]
 
 
 def _relative(path: str) -> str:
