@@ -81,7 +81,10 @@ def routes_of_value(app: SynthesizedApp, stack: Stack, value: Any, literal_alias
     """
     routes: list[Route] = []
     for text, under_key_attribute in _strings_with_context(value, literal_aliases):
-        routes += _routes_of_text(app, stack, text, None, (), (), under_key_attribute)
+        found = _routes_of_text(app, stack, text, None, (), (), under_key_attribute)
+        if under_key_attribute and text and not found:  # a key the review cannot follow must not pass unseen
+            found = [Route((text,), (), dead_end=f"{text} leads to no aws_kms_key the review can follow")]
+        routes += found
     return _unique(routes)
 
 

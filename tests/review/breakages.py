@@ -160,6 +160,16 @@ def _whole_map_of_the_right_sleep(documents: Documents) -> None:
     check["key_id"] = '${lookup(data.terraform_remote_state.encryption.outputs.data_key_arn, "key_arn")}'
 
 
+def _index_syntax(documents: Documents) -> None:
+    """outputs["..."] and a whole triggers map read by attribute: other spellings of the same sound wiring."""
+    data_sleep, _ = sleep(documents, "data_key")
+    documents["encryption"]["output"]["data_key_arn"]["value"] = f"${{time_sleep.{data_sleep}.triggers}}"
+    check = documents["app"]["data"]["aws_kms_key"]["data_key_check"]
+    check["key_id"] = '${data.terraform_remote_state.encryption.outputs["data_key_arn"].key_arn}'
+    _, group = named(documents, "app", "aws_cloudwatch_log_group", "validation")
+    group["kms_key_id"] = '${data.terraform_remote_state.encryption.outputs["logs_key_arn"]}'
+
+
 def _data_check_on_a_literal_alias(documents: Documents) -> None:
     documents["app"]["data"]["aws_kms_key"]["data_key_check"]["key_id"] = "alias/payment-workflow-data-dev"
 
@@ -350,6 +360,7 @@ SOUND_CHANGES = [
     Breakage("the logs key looked up in the whole outputs map", "", _lookup_in_the_whole_outputs_map(False)),
     Breakage("the logs key's policy in an aws_kms_key_policy resource", "", _policy_moved_to_a_policy_resource()),
     Breakage("the logs statement's Resource as a list", "", logs_statement(_set("Resource", ["*"]))),
+    Breakage("outputs read with index syntax and a map key by attribute", "", _index_syntax),
     Breakage("the regional logs principal with the provider's region written out", "",
              _literal_regional_logs_principal),
 ]
