@@ -122,7 +122,7 @@ $(STATUS_GOAL): $(STATUS_GOAL)-status
 else
 # `make review REVIEW_OUTDIR=<tree>` reviews a synthesized tree from elsewhere (a CI artefact) as it is, unsynthesized.
 REVIEW_OUTDIR ?= cdktf.out
-review: $(if $(filter cdktf.out,$(REVIEW_OUTDIR)),synth) $(CHECKOV_TOOL)
+review: $(if $(filter cdktf.out,$(REVIEW_OUTDIR)),synth,deps) $(CHECKOV_TOOL)
 	@$(call keep_status,$(PY) -m synth_review --outdir $(REVIEW_OUTDIR))
 
 run-local: synth
