@@ -14,6 +14,7 @@ from typing import Any
 
 from synth_review.findings import Finding
 from synth_review.placeholders import with_placeholders
+from synth_review.policy_values import as_list
 from synth_review.references import whole_reference
 from synth_review.synthesized import Block, Stack, SynthesizedApp
 
@@ -150,8 +151,8 @@ def _document_statements(document: Block) -> list[dict[str, Any]]:
 
 
 def _row(stack: str, owner: str, statement: dict[str, Any], key_policy: bool) -> StatementRow:
-    actions = _as_list(statement.get("Action")) + [f"NOT {a}" for a in _as_list(statement.get("NotAction"))]
-    resources = _as_list(statement.get("Resource")) + [f"NOT {r}" for r in _as_list(statement.get("NotResource"))]
+    actions = as_list(statement.get("Action")) + [f"NOT {a}" for a in as_list(statement.get("NotAction"))]
+    resources = as_list(statement.get("Resource")) + [f"NOT {r}" for r in as_list(statement.get("NotResource"))]
     return StatementRow(
         stack=stack,
         owner=owner,
@@ -173,7 +174,7 @@ def condition_lines(condition: Any) -> Iterator[str]:
         return
     for operator, tests in condition.items():
         for key, values in (tests.items() if isinstance(tests, dict) else [("?", tests)]):
-            listed = [with_placeholders(str(value)) for value in _as_list(values)]
+            listed = [with_placeholders(str(value)) for value in as_list(values)]
             if len(listed) == 1:
                 yield f"{operator} {key} = {listed[0]}"
             else:
@@ -186,10 +187,4 @@ def _principal(principal: Any) -> str:
         return ""
     if isinstance(principal, str):
         return principal
-    return " ".join(f"{kind}:{value}" for kind, values in principal.items() for value in _as_list(values))
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+    return " ".join(f"{kind}:{value}" for kind, values in principal.items() for value in as_list(values))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synth_review.placeholders import log_group_arn_pattern
+from synth_review.policy_values import as_list
 
 # Written out again on purpose, not imported from payment_constructs.key_policy: a check that shared the
 # construct's constants would agree with any mistake made in them.
@@ -58,12 +59,6 @@ SERVICE_PRINCIPALS: dict[str, ServicePrincipal] = {
 }
 
 Problem = tuple[str, str, str]  # (rule, statement Sid or "" when no statement is to blame, message)
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def sid(statement: dict[str, Any]) -> str:

@@ -68,7 +68,7 @@ def _inventory(stack: Stack) -> list[str]:
     for block in stack.blocks():
         by_type.setdefault(f"{'data ' if block.is_data else ''}{block.type}", []).append(block.name)
     rows = [[kind, str(len(names)), tuple(names)] for kind, names in by_type.items()]
-    return table(["TYPE", "COUNT", "NAMES"], rows)
+    return table(["TYPE", "COUNT", "NAMES"], rows, width=WIDTH)
 
 
 def _cross_stack(app: SynthesizedApp, stack: Stack) -> list[str]:
@@ -79,7 +79,7 @@ def _cross_stack(app: SynthesizedApp, stack: Stack) -> list[str]:
         source = f"{value.producer}.output.{value.output}" if value.producer else f"(no stack writes it) {value.output}"
         sleep = f"{value.sleep.address} ({value.sleep.create_duration})" if value.sleep else "NONE"
         rows.append([source, value.value or "?", sleep, tuple(value.used_by)])
-    return table(["FROM", "PRODUCER VALUE", "THROUGH SLEEP", "USED BY"], rows)
+    return table(["FROM", "PRODUCER VALUE", "THROUGH SLEEP", "USED BY"], rows, width=WIDTH)
 
 
 def _log_groups(app: SynthesizedApp, stack: Stack) -> list[str]:
@@ -92,7 +92,7 @@ def _log_groups(app: SynthesizedApp, stack: Stack) -> list[str]:
         else:
             key, status = row.key.description, "FAIL sleep bypassed" if row.key.problem else "ok"
         rows.append([row.name, key, row.retention, status])
-    return table(["NAME", "KEY", "RETENTION", "STATUS"], rows)
+    return table(["NAME", "KEY", "RETENTION", "STATUS"], rows, width=WIDTH)
 
 
 def _keys(app: SynthesizedApp, stack: Stack, findings: list[Finding]) -> list[str]:
@@ -106,7 +106,7 @@ def _keys(app: SynthesizedApp, stack: Stack, findings: list[Finding]) -> list[st
         rows.append([key.address, "on" if key.body.get("enable_key_rotation") in (True, "true") else "OFF",
                      f"{wait.address} ({wait.body.get('create_duration', '?')})" if wait else "NONE",
                      f"FAIL {', '.join(failed)}" if failed else "ok"])
-    return table(["KEY", "ROTATION", "OWN WAIT", "STATUS"], rows) if rows else ["  (none)"]
+    return table(["KEY", "ROTATION", "OWN WAIT", "STATUS"], rows, width=WIDTH) if rows else ["  (none)"]
 
 
 def _iam(app: SynthesizedApp, stack: Stack, findings: list[Finding]) -> list[str]:
@@ -147,7 +147,7 @@ def _state_machines(app: SynthesizedApp, stack: Stack) -> list[str]:
                   f"  logging: {machine.logging}; tracing: {machine.tracing}"]
         rows = [[r.state if " / " not in r.machine else f"{r.machine.split(' / ', 1)[1]} {r.state}", r.type, r.next,
                  r.retries or ("-",), r.catches or ("-",)] for r in machine.rows]
-        lines += table(["STATE", "TYPE", "NEXT", "RETRY", "CATCH"], rows)
+        lines += table(["STATE", "TYPE", "NEXT", "RETRY", "CATCH"], rows, width=WIDTH)
         lines += [f"  problem: {p}" for p in machine.problems]
     return lines
 
@@ -159,10 +159,10 @@ def _checkov_section(app: SynthesizedApp, checkov: CheckovResult | None, note: s
     lines.append(f"checkov {checkov.version}: {checkov.passed} passed, {len(checkov.failed)} failed, "
                  f"{len(checkov.skips)} checks skipped, {len(checkov.parsing_errors)} parsing errors")
     failed = [[f.check, _address(app, f), f"{f.file}:{f.lines[0]}-{f.lines[1]}", f.name] for f in checkov.failed]
-    lines += ["", "Failed", *table(["CHECK", "RESOURCE", "WHERE", "WHAT"], failed)]
+    lines += ["", "Failed", *table(["CHECK", "RESOURCE", "WHERE", "WHAT"], failed, width=WIDTH)]
     skipped = [[s.check, s.reason] for s in checkov.skips]
     lines += ["", "Skipped (.checkov.yaml; for a dev synth also DEV_ONLY_SKIPS in synth_review/checkov_gate.py)",
-              *table(["CHECK", "REASON"], skipped)]
+              *table(["CHECK", "REASON"], skipped, width=WIDTH)]
     return [*lines, "", ""]
 
 
