@@ -12,12 +12,13 @@ Every check returns (rule, statement Sid, message) triples; synth_review/keys.py
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from synth_review.placeholders import log_group_arn_pattern
+from synth_review.placeholders import log_group_arn_pattern, with_placeholders
 from synth_review.policy_values import as_list
 
 # Written out again on purpose, not imported from payment_constructs.key_policy: a check that shared the
@@ -209,6 +210,12 @@ def _unconditional_denials(policy: dict[str, Any], region: str | None) -> list[d
         if (LOGS_PRINCIPAL in who or "*" in who) and reaches:
             found.append(statement)
     return found
+
+
+def logs_key_policy_problems(policy_json: str, log_groups: Iterable[str], region: str | None = None) -> list[str]:
+    """logs_key_problems' messages for one synthesized policy string, as cdk.tf.json holds it."""
+    return [message for _, _, message in logs_key_problems(json.loads(with_placeholders(policy_json)), log_groups,
+                                                           region)]
 
 
 def _logs_statement_problems(statement: dict[str, Any], wanted: set[str], listed: set[str]) -> list[Problem]:

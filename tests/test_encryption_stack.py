@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from synth_review.key_policy import logs_key_problems
+from synth_review.key_policy import logs_key_policy_problems
 from synth_review.placeholders import log_group_arn_pattern, with_placeholders
 from tests.synthesized import reference
 
@@ -97,12 +97,6 @@ def test_arns_and_principals_come_from_the_partition_region_and_account_data_sou
         (name,) = encryption_stack.named_data(data_type)
         assert f"${{data.{data_type}.{name}." in key["policy"]
     assert "arn:aws:" not in key["policy"], "a hard-coded partition breaks aws-cn and aws-us-gov"
-
-
-def logs_key_policy_problems(policy_json: str, log_groups: tuple[str, ...]) -> list[str]:
-    """The review's logs-key check over one policy, in the region the test settings deploy to."""
-    return [message for _, _, message in logs_key_problems(json.loads(with_placeholders(policy_json)), log_groups,
-                                                           "eu-west-1")]
 
 
 def test_the_synthesized_key_policy_passes_the_logs_key_check(logs_key, log_group_names):
