@@ -13,6 +13,8 @@ PY := $(VENV)/bin/python
 TOOLS := .tools
 PIPENV := $(TOOLS)/bin/pipenv
 PIPENV_VERSION := 2026.10.3
+CHECKOV_VENV := $(TOOLS)/checkov
+CHECKOV_TOOL := $(CHECKOV_VENV)/.installed
 
 # Quiet, offline-friendly tools: jsii's Node end-of-life banner, pipenv's chatter, the cdktf CLI's version check.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -47,7 +49,8 @@ synth: deps
 		echo "Synthesized the stacks encryption and app into cdktf.out"; \
 	fi
 
-test: deps
+# tests/review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
+test: deps $(CHECKOV_TOOL)
 	$(PY) -m pytest
 
 lint: deps
@@ -73,8 +76,6 @@ clean:
 	rm -rf cdktf.out .pytest_cache
 
 # checkov gate and deploy review (synth_review/, tools/, .checkov.yaml).
-CHECKOV_VENV := $(TOOLS)/checkov
-CHECKOV_TOOL := $(CHECKOV_VENV)/.installed
 
 # checkov gets its own venv: its dependency pins conflict with the project's. --no-deps --require-hashes: pip installs
 # exactly tools/checkov-requirements.txt (regenerate with tools/pin_checkov.py) and resolves nothing.
@@ -84,22 +85,22 @@ $(CHECKOV_TOOL): tools/checkov-requirements.txt
 	$(CHECKOV_VENV)/bin/pip install --quiet --no-deps --require-hashes -r tools/checkov-requirements.txt
 	touch $@
 
-# tests/review/test_checkov_gate.py runs checkov from that venv, so `make test` installs it first.
-test: $(CHECKOV_TOOL)
-
 .PHONY: graphviz review run-local
 # Graphviz draws the review's dependency picture; without it the review writes graph.dot and says how to get the rest.
 # Installing a system package needs root and changes the machine, so it happens only when asked for: `make graphviz`.
 graphviz:
 	@if command -v dot >/dev/null; then echo "Graphviz is installed: $$(dot -V 2>&1)"; \
-	elif command -v apt-get >/dev/null; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
-	else echo "error: no apt-get here; install Graphviz with your package manager (brew install graphviz, dnf install graphviz)" >&2; exit 2; fi
+	elif command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
+	else echo "error: no apt-get here; install Graphviz with your package manager" \
+		"(brew install graphviz, dnf install graphviz)" >&2; exit 2; fi
 
 # Exit status through make. GNU make ends with 2 whenever a recipe fails, whatever status the recipe had (its
 # MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the one goal
 # is `review` or `run-local`, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
 # status in a file, and ends in question mode: with 1 when the tool said 1 (a rule failed, an outcome differs), with 2
-# when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once (`make synth review`) fall back to make's 0/2.
+# when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once
+# (`make synth review`) fall back to make's own 0/2.
 STATUS_GOALS := review run-local
 # The tool's status goes where the sub-make was told (GOAL_STATUS_FILE), and the sub-make succeeds: the status is
 # the outer make's to give. Run directly (no GOAL_STATUS_FILE), the recipe fails with the tool's status.
@@ -124,7 +125,7 @@ else
 # BASE=<git revision>: review the change from that revision instead (synthesized in a throw-away worktree);
 # PAYMENT_REVIEW_ALLOW_REPLACE=<stack>/<address>,... accepts destructive changes by name.
 REVIEW_OUTDIR ?= cdktf.out
-review: $(if $(filter cdktf.out,$(REVIEW_OUTDIR)),synth) $(CHECKOV_TOOL)
+review: $(if $(filter cdktf.out,$(REVIEW_OUTDIR)),synth,deps) $(CHECKOV_TOOL)
 	@$(call keep_status,$(PY) -m synth_review --outdir $(REVIEW_OUTDIR) $(if $(BASE),--base '$(BASE)'))
 
 run-local: synth

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from payment_constructs import fast_synth
-from payment_constructs.cli import settings_or_exit
+from payment_constructs.settings_gate import settings_or_exit
+from synth_speed import fast_synth
 
 settings = settings_or_exit()  # validated before jsii starts: bad input never becomes a Node stack trace
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")

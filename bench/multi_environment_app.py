@@ -8,8 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from payment_constructs import fast_synth
 from payment_constructs.settings import Settings
+from synth_speed import fast_synth
 
 count = int(sys.argv[1])
 environments = [f"bench{i}" for i in range(1, count + 1)]

@@ -34,11 +34,11 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from handlers.contract import LEDGER_KEY, LEDGER_TABLE_ENV
 from handlers.validation import PaymentValidationError
 
 logger = logging.getLogger(__name__)
 
-LEDGER_TABLE_ENV: Final = "LEDGER_TABLE"
 STATUS_PROCESSED: Final = "PROCESSED"
 # (path, key) pairs that must hold non-empty strings; None means top level.
 REQUIRED_STRINGS: Final = (
@@ -118,7 +118,7 @@ def process_payment(
         client.put_item(
             TableName=table_name,
             Item=_to_dynamodb(record),
-            ConditionExpression="attribute_not_exists(payment_id)",
+            ConditionExpression=f"attribute_not_exists({LEDGER_KEY})",
         )
     except ClientError as error:
         if _error_code(error) != "ConditionalCheckFailedException":
@@ -197,7 +197,7 @@ def _replay_or_conflict(payment: Mapping[str, Any], fingerprint: str, client: An
     payment_id = payment["payment_id"]
     response = client.get_item(
         TableName=table_name,
-        Key={"payment_id": {"S": payment_id}},
+        Key={LEDGER_KEY: {"S": payment_id}},
         ConsistentRead=True,
     )
     if "Item" not in response:

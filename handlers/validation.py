@@ -28,12 +28,10 @@ from decimal import Context, Decimal
 from typing import Any, Final
 
 from handlers.card_numbers import contains_card_number
+from handlers.contract import DEFAULT_MAX_AMOUNT, MAX_AMOUNT_ENV
 from handlers.currencies import MINOR_UNITS
 
 logger = logging.getLogger(__name__)
-
-MAX_AMOUNT_ENV: Final = "MAX_PAYMENT_AMOUNT"
-DEFAULT_MAX_AMOUNT: Final = "1000000.00"
 
 MAX_REPORTED_PROBLEMS: Final = 50
 METADATA_MAX_KEYS: Final = 20

@@ -7,7 +7,6 @@ the run could not start (no synthesized stack, an unreadable payment).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -17,7 +16,8 @@ from local_run.emulator import local_workflow
 from local_run.interpolation import UnresolvedInterpolationError
 from local_run.runner import SampleResult, render_results, run_samples
 from local_run.samples import EXPECTATION_SUFFIX, load_sample, load_samples
-from local_run.stack import STACK_FILE, StackError, WorkflowStack, read_stack_file
+from local_run.stack import WorkflowStack, read_app_stack
+from synth_review.synthesized import SynthesizedTreeError
 
 EXIT_AS_EXPECTED = 0
 EXIT_DIFFERS = 1
@@ -59,13 +59,12 @@ class _CannotRun(Exception):
 
 
 def _read_stack(outdir: Path) -> WorkflowStack:
-    path = outdir / STACK_FILE
-    if not path.exists():
-        raise _CannotRun(f"{path} not found; run make synth first")
     try:
-        return read_stack_file(outdir)
-    except (StackError, KeyError, json.JSONDecodeError) as error:
-        raise _CannotRun(f"{path}: {error}") from error
+        return read_app_stack(outdir)
+    except SynthesizedTreeError as error:
+        raise _CannotRun(str(error)) from error
+    except KeyError as error:
+        raise _CannotRun(f"{outdir}: the app stack lacks {error}") from error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,7 +93,7 @@ def _banner(stack: WorkflowStack, outdir: Path) -> str:
 
     functions = ", ".join(spec.function_name for spec in stack.functions)
     return (
-        f"{stack.state_machine.name} from {outdir / STACK_FILE} on moto {moto.__version__} ({stack.region})\n"
+        f"{stack.state_machine.name} from {stack.source} on moto {moto.__version__} ({stack.region})\n"
         f"functions: {functions}; ledger: {stack.table.name}\n"
     )
 

@@ -24,7 +24,7 @@ from local_run.interpolation import resolve_text, resolve_value
 from local_run.lambda_router import LambdaRouter, route_lambda_in_process
 from local_run.outcome import ExecutionOutcome, outcome_from_history
 from local_run.retry_waits import ScaledRetryWaits, scaled_retry_waits
-from local_run.stack import FunctionSpec, WorkflowStack
+from local_run.stack import SynthesizedFunction, WorkflowStack
 
 MOTO_ACCOUNT_ID = "123456789012"
 # Step Functions would end a hung execution itself (TimeoutSeconds); this only
@@ -180,7 +180,7 @@ def _create_table(dynamodb: Any, stack: WorkflowStack, references: dict[str, str
 
 
 def _create_function(
-    lambda_client: Any, spec: FunctionSpec, role_arn: str, references: Mapping[str, str]
+    lambda_client: Any, spec: SynthesizedFunction, role_arn: str, references: Mapping[str, str]
 ) -> tuple[str, str]:
     where = f"aws_lambda_function.{spec.resource_id}"
     name = resolve_text(spec.function_name, references, where=f"{where}.function_name")

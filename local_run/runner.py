@@ -9,7 +9,7 @@ from typing import Any
 from local_run.emulator import LocalWorkflow
 from local_run.outcome import ExecutionOutcome
 from local_run.samples import Sample, differences
-from local_run.table import render_table, truncate
+from synth_review.table import table, truncate
 
 RESULT_WIDTH = 72
 
@@ -49,7 +49,7 @@ def render_results(results: Sequence[SampleResult]) -> str:
         ]
         for result in results
     ]
-    lines = [render_table(["payment", "path", "status", "result", "expected"], rows)]
+    lines = table(["payment", "path", "status", "result", "expected"], rows, indent="", rule=True)
     for result in results:
         lines.extend(f"  {result.sample.name}: {difference}" for difference in result.differences or ())
     return "\n".join(lines)

@@ -1,5 +1,8 @@
 """The parts of the synthesized app stack a local run needs, read from Terraform JSON.
 
+The tree is read by synth_review/synthesized.py (the one reader of cdktf.out), which finds the app stack where the
+manifest puts it; this module picks out what moto can emulate.
+
 Values are kept as synthesized (interpolations included); resolving them is
 the emulator's job, once it knows the ARNs and names of what it created.
 Everything else in the stack (log groups, IAM, KMS) has no local counterpart
@@ -8,24 +11,25 @@ and is ignored.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-STACK_FILE = Path("stacks") / "app" / "cdk.tf.json"
+from payment_constructs.stack_contract import APP_STACK
+from synth_review.synthesized import Stack, SynthesizedTreeError, load
+
 DEFAULT_REGION = "us-east-1"
 # `${path.module}` in an attribute means the stack's own folder, where Terraform runs.
 _MODULE_PATH = "${path.module}"
 
 
-class StackError(ValueError):
+class StackError(SynthesizedTreeError):
     """The synthesized stack lacks something the local run needs."""
 
 
 @dataclass(frozen=True)
-class FunctionSpec:
+class SynthesizedFunction:
     resource_id: str
     function_name: str
     handler: str
@@ -57,53 +61,46 @@ class StateMachineSpec:
 class WorkflowStack:
     region: str
     state_machine: StateMachineSpec
-    functions: tuple[FunctionSpec, ...]
+    functions: tuple[SynthesizedFunction, ...]
     table: TableSpec
     data_sources: Mapping[str, tuple[str, ...]]
+    source: Path | None = None  # the cdk.tf.json it was read from
 
 
-def read_stack_file(outdir: Path) -> WorkflowStack:
-    """Read ``<outdir>/stacks/app/cdk.tf.json``; FileNotFoundError if it is not there."""
-    path = outdir / STACK_FILE
-    return read_stack(json.loads(path.read_text()), path.parent)
+def read_app_stack(outdir: Path) -> WorkflowStack:
+    """The app stack (stack_contract.APP_STACK) of the synthesized tree in ``outdir``; SynthesizedTreeError, one line,
+    when the tree or the stack is missing, unreadable or lacks what a local run needs."""
+    return read_stack(load(outdir).stack(APP_STACK))
 
 
-def read_stack(document: Mapping[str, Any], working_dir: Path) -> WorkflowStack:
-    """The workflow's resources in ``document``, with asset paths resolved from ``working_dir``."""
-    resources = document.get("resource", {})
-    data = document.get("data", {})
+def read_stack(stack: Stack) -> WorkflowStack:
+    """The workflow's resources in ``stack``, with asset paths resolved from its working directory."""
     return WorkflowStack(
-        region=_provider_region(document),
-        state_machine=_state_machine(resources),
+        region=_provider_region(stack.document),
+        state_machine=_state_machine(stack),
         functions=tuple(
-            _function(resource_id, body, working_dir)
-            for resource_id, body in sorted(resources.get("aws_lambda_function", {}).items())
+            _function(resource_id, body, stack.working_dir)
+            for resource_id, body in sorted(stack.named("aws_lambda_function").items())
         ),
-        table=_table(resources),
-        data_sources={data_type: tuple(sorted(items)) for data_type, items in data.items()},
+        table=_table(stack),
+        data_sources={data_type: tuple(sorted(items)) for data_type, items in stack.document.get("data", {}).items()},
+        source=stack.path,
     )
 
 
-def _only(resources: Mapping[str, Any], resource_type: str) -> tuple[str, Mapping[str, Any]]:
-    found = resources.get(resource_type, {})
-    if len(found) != 1:
-        raise StackError(f"expected exactly one {resource_type} in the app stack, found {sorted(found) or 'none'}")
-    return next(iter(found.items()))
-
-
-def _state_machine(resources: Mapping[str, Any]) -> StateMachineSpec:
-    resource_id, body = _only(resources, "aws_sfn_state_machine")
+def _state_machine(stack: Stack) -> StateMachineSpec:
+    resource_id, body = stack.only("aws_sfn_state_machine")
     definition = body.get("definition")
     if not isinstance(definition, str):
         raise StackError(f"aws_sfn_state_machine.{resource_id} has no definition string")
     return StateMachineSpec(resource_id, body["name"], body.get("type", "STANDARD"), definition)
 
 
-def _function(resource_id: str, body: Mapping[str, Any], working_dir: Path) -> FunctionSpec:
+def _function(resource_id: str, body: Mapping[str, Any], working_dir: Path) -> SynthesizedFunction:
     filename = body.get("filename")
     if not isinstance(filename, str):
         raise StackError(f"aws_lambda_function.{resource_id} has no zip filename (only zip packages run locally)")
-    return FunctionSpec(
+    return SynthesizedFunction(
         resource_id=resource_id,
         function_name=body["function_name"],
         handler=body["handler"],
@@ -116,8 +113,8 @@ def _function(resource_id: str, body: Mapping[str, Any], working_dir: Path) -> F
     )
 
 
-def _table(resources: Mapping[str, Any]) -> TableSpec:
-    resource_id, body = _only(resources, "aws_dynamodb_table")
+def _table(stack: Stack) -> TableSpec:
+    resource_id, body = stack.only("aws_dynamodb_table")
     attributes = body.get("attribute", [])
     if isinstance(attributes, Mapping):
         attributes = [attributes]

@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
 from payment_constructs.aws_context import AwsContext
-from payment_constructs.iam import allow
 from payment_constructs.key_check import checked_key
 from payment_constructs.lambda_package import handlers_package
-from payment_constructs.ledger_table import LedgerTable, ledger_key_use
+from payment_constructs.ledger_table import LedgerTable
 from payment_constructs.log_groups import EncryptedLogGroups
 from payment_constructs.naming import Names
-from payment_constructs.payment_function import FunctionSpec, PaymentFunction
+from payment_constructs.payment_function import FunctionSpec, PaymentFunction, SharedResources
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import read_state_of, use_backend
 from payment_constructs.state_machine import PaymentStateMachine
-
-# Validation is CPU-light string work: 256 MB (Lambda scales CPU with memory) keeps a cold start under a second.
-# Processing waits on DynamoDB, with the SDK's own retries for throttling: a longer timeout, the same memory.
-VALIDATION_TIMEOUT_SECONDS = 10
-PROCESSING_TIMEOUT_SECONDS = 20
-FUNCTION_MEMORY_MB = 256
+from payment_constructs.workflow_steps import WORKFLOW_STEPS
 
 
 class AppStack(TerraformStack):
-    def __init__(self, scope: Construct, stack_id: str, settings: Settings, encryption_stack: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        stack_id: str,
+        settings: Settings,
+        encryption_stack: str,
+        steps: Sequence[FunctionSpec] = WORKFLOW_STEPS,
+    ) -> None:
         super().__init__(scope, stack_id)
         use_backend(self, settings)
         aws_provider(self, settings)
@@ -46,7 +48,6 @@ class AppStack(TerraformStack):
         self.log_groups = EncryptedLogGroups(
             self,
             "log_groups",
-            names,
             kms_key_arn=logs_key_arn,
             retention_days=settings.log_retention_days,
             wait_for=[logs_key],  # a disabled or missing key fails the plan before any group is created
@@ -58,58 +59,25 @@ class AppStack(TerraformStack):
             deletion_protection=settings.ledger_deletion_protection,
             kms_key_arn=data_key_arn,
         )
-
-        package = handlers_package(self, "handlers_package", Path(App.of(self).outdir) / "lambda-packages")
-        self.validation = PaymentFunction(
-            self,
-            "validation",
-            spec=FunctionSpec(
-                name=names.validation_function,
-                handler="handlers.validation.handler",
-                description="Validates and normalizes a payment; raises PaymentValidationError listing every problem",
-                timeout_seconds=VALIDATION_TIMEOUT_SECONDS,
-                memory_mb=FUNCTION_MEMORY_MB,
-                reserved_concurrency=settings.reserved_concurrency,
-                environment={"MAX_PAYMENT_AMOUNT": settings.max_payment_amount},
-            ),
-            package=package,
+        shared = SharedResources(
+            settings=settings,
+            names=names,
+            ctx=ctx,
+            package=handlers_package(self, "handlers_package", Path(App.of(self).outdir) / "lambda-packages"),
             data_key_arn=data_key_arn,
-            log_group=self.log_groups.validation,
-            role_name=names.role(names.validation_function),
+            log_groups=self.log_groups,
+            ledger=self.ledger,
         )
-        self.processing = PaymentFunction(
-            self,
-            "processing",
-            spec=FunctionSpec(
-                name=names.processing_function,
-                handler="handlers.processing.handler",
-                description="Records a validated payment in the ledger exactly once and returns its receipt",
-                timeout_seconds=PROCESSING_TIMEOUT_SECONDS,
-                memory_mb=FUNCTION_MEMORY_MB,
-                reserved_concurrency=settings.reserved_concurrency,
-                environment={"LEDGER_TABLE": self.ledger.name},
-                # The conditional PutItem and the consistent GetItem of a replay: nothing else, on this table only.
-                extra_statements=[
-                    allow("RecordPayment", ["dynamodb:PutItem", "dynamodb:GetItem"], [self.ledger.arn]),
-                    ledger_key_use(ctx, data_key_arn),
-                ],
-            ),
-            package=package,
-            data_key_arn=data_key_arn,
-            log_group=self.log_groups.processing,
-            role_name=names.role(names.processing_function),
-        )
+        # The workflow's functions, in the order the state machine runs them.
+        self.steps = tuple(PaymentFunction(self, spec, shared) for spec in steps)
         self.state_machine = PaymentStateMachine(
             self,
             "workflow",
             name=names.state_machine,
             role_name=names.role(names.state_machine),
             ctx=ctx,
-            validation=self.validation,
-            processing=self.processing,
-            validation_timeout_seconds=VALIDATION_TIMEOUT_SECONDS,
-            processing_timeout_seconds=PROCESSING_TIMEOUT_SECONDS,
-            log_group=self.log_groups.state_machine,
+            steps=self.steps,
+            log_group=self.log_groups.group("state_machine", names.state_machine_log_group),
             data_key_arn=data_key_arn,
         )
         self._outputs()
@@ -117,9 +85,8 @@ class AppStack(TerraformStack):
     def _outputs(self) -> None:
         """What an operator needs after deploy: what to start, and where to look."""
         TerraformOutput(self, "state_machine_arn", value=self.state_machine.arn)
-        TerraformOutput(self, "validation_function_name", value=self.validation.name)
-        TerraformOutput(self, "processing_function_name", value=self.processing.name)
         TerraformOutput(self, "ledger_table_name", value=self.ledger.name)
-        TerraformOutput(self, "validation_log_group", value=self.log_groups.validation.name)
-        TerraformOutput(self, "processing_log_group", value=self.log_groups.processing.name)
-        TerraformOutput(self, "state_machine_log_group", value=self.log_groups.state_machine.name)
+        TerraformOutput(self, "state_machine_log_group", value=self.state_machine.log_group.name)
+        for step in self.steps:
+            TerraformOutput(self, f"{step.spec.step}_function_name", value=step.name)
+            TerraformOutput(self, f"{step.spec.step}_log_group", value=step.log_group.name)

@@ -1,10 +1,12 @@
 """The encryption stack: deployed first, in its own state, so the keys and their policies exist before their users.
 
 Two keys, so a mistake in one policy cannot expose the other's data (the post-mortem's "separate KMS keys for
-different service categories"): one for the three log groups, one for the payment data the workflow carries.
+different service categories"): one for the workflow's log groups, one for the payment data the workflow carries.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from cdktf import TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_time.provider import TimeProvider
@@ -15,14 +17,18 @@ from payment_constructs.customer_key import CustomerManagedKey
 from payment_constructs.key_policy import account_administers_key, log_delivery_may_decrypt, logs_may_use_key_for
 from payment_constructs.kms_propagation import PropagatedKey
 from payment_constructs.naming import Names
+from payment_constructs.payment_function import FunctionSpec
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import use_backend
+from payment_constructs.workflow_steps import WORKFLOW_STEPS, workflow_log_groups
 
 
 class EncryptionStack(TerraformStack):
-    def __init__(self, scope: Construct, stack_id: str, settings: Settings) -> None:
+    def __init__(
+        self, scope: Construct, stack_id: str, settings: Settings, steps: Sequence[FunctionSpec] = WORKFLOW_STEPS
+    ) -> None:
         super().__init__(scope, stack_id)
         use_backend(self, settings)
         aws_provider(self, settings)
@@ -36,7 +42,7 @@ class EncryptionStack(TerraformStack):
             description=f"Encrypts the payment workflow's CloudWatch Logs log groups ({settings.environment})",
             alias=names.logs_key_alias,
             deletion_window_days=settings.key_deletion_window_days,
-            statements=[account_administers_key(ctx), logs_may_use_key_for(ctx, names.log_groups)],
+            statements=[account_administers_key(ctx), logs_may_use_key_for(ctx, workflow_log_groups(names, steps))],
         )
         self.data_key = CustomerManagedKey(
             self,

@@ -10,10 +10,9 @@ from cdktf_cdktf_provider_aws.dynamodb_table import (
 )
 from constructs import Construct
 
+from handlers.contract import LEDGER_KEY
 from payment_constructs.aws_context import AwsContext
 from payment_constructs.iam import Statement, allow
-
-LEDGER_PARTITION_KEY = "payment_id"  # the idempotency key the processing handler's condition expression names
 
 
 class LedgerTable(Construct):
@@ -28,8 +27,8 @@ class LedgerTable(Construct):
             # Payments arrive in bursts and are few at rest: on-demand costs nothing idle and never throttles a
             # burst into the Retry path.
             billing_mode="PAY_PER_REQUEST",
-            hash_key=LEDGER_PARTITION_KEY,
-            attribute=[DynamodbTableAttribute(name=LEDGER_PARTITION_KEY, type="S")],
+            hash_key=LEDGER_KEY,  # the idempotency key of the processing handler's conditional write
+            attribute=[DynamodbTableAttribute(name=LEDGER_KEY, type="S")],
             point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
             server_side_encryption=DynamodbTableServerSideEncryption(enabled=True, kms_key_arn=kms_key_arn),
             deletion_protection_enabled=deletion_protection,

@@ -6,6 +6,7 @@ could drift apart and CreateLogGroup would fail exactly as in the post-mortem. B
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 PROJECT = "payment-workflow"
@@ -15,25 +16,16 @@ PROJECT = "payment-workflow"
 class Names:
     environment: str
 
-    @property
-    def validation_function(self) -> str:
-        return f"lambda-payment-validation-{self.environment}"
+    def function(self, step: str) -> str:
+        """The Lambda function of one workflow step ("validation", "processing", ...)."""
+        return f"lambda-payment-{step}-{self.environment}"
 
-    @property
-    def processing_function(self) -> str:
-        return f"lambda-payment-processing-{self.environment}"
+    def function_log_group(self, step: str) -> str:
+        return lambda_log_group(self.function(step))
 
     @property
     def state_machine(self) -> str:
         return f"sfn-payment-workflow-{self.environment}"
-
-    @property
-    def validation_log_group(self) -> str:
-        return lambda_log_group(self.validation_function)
-
-    @property
-    def processing_log_group(self) -> str:
-        return lambda_log_group(self.processing_function)
 
     @property
     def state_machine_log_group(self) -> str:
@@ -41,10 +33,10 @@ class Names:
         # log-group resource policy it writes under its 5,120-character limit.
         return f"/aws/vendedlogs/states/{self.state_machine}"
 
-    @property
-    def log_groups(self) -> tuple[str, str, str]:
-        """The three encrypted log groups, in a fixed order (validation, processing, state machine)."""
-        return (self.validation_log_group, self.processing_log_group, self.state_machine_log_group)
+    def log_groups(self, steps: Iterable[str]) -> tuple[str, ...]:
+        """The encrypted log groups of a workflow of these steps: each step's function's, in order, then the state
+        machine's. Which steps exist is the step list's business (workflow_steps.py), not naming's."""
+        return (*(self.function_log_group(step) for step in steps), self.state_machine_log_group)
 
     @property
     def ledger_table(self) -> str:

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from handlers.contract import DEFAULT_MAX_AMOUNT
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # CloudWatch Logs PutRetentionPolicy accepts only these values. "Never expire" (no policy) is not offered: every
@@ -130,7 +132,7 @@ class Settings:
             ledger_deletion_protection=reader.read(
                 "PAYMENT_LEDGER_DELETION_PROTECTION", protect_by_default, _boolean
             ),
-            max_payment_amount=reader.read("PAYMENT_MAX_AMOUNT", "1000000.00", _max_amount),
+            max_payment_amount=reader.read("PAYMENT_MAX_AMOUNT", DEFAULT_MAX_AMOUNT, _max_amount),
             reserved_concurrency=reader.read(
                 "PAYMENT_RESERVED_CONCURRENCY",
                 "0" if is_dev else "20",

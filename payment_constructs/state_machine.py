@@ -1,8 +1,10 @@
-"""The Step Functions state machine, its role, and its logging into the encrypted vended-logs group."""
+"""The Step Functions state machine over the workflow's steps, its role, and its logging into the encrypted
+vended-logs group."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.sfn_state_machine import (
@@ -17,7 +19,7 @@ from payment_constructs.aws_context import AwsContext
 from payment_constructs.iam import ServiceRole, allow
 from payment_constructs.naming import state_machine_resource
 from payment_constructs.payment_function import PaymentFunction
-from payment_constructs.workflow_definition import WorkflowTargets, payment_workflow
+from payment_constructs.workflow_definition import payment_workflow
 
 STATES_PRINCIPAL = "states.amazonaws.com"
 # Step Functions delivers logs through CloudWatch Logs' vended-log APIs, which take no resource ARN: "*" is required
@@ -45,14 +47,12 @@ class PaymentStateMachine(Construct):
         name: str,
         role_name: str,
         ctx: AwsContext,
-        validation: PaymentFunction,
-        processing: PaymentFunction,
-        validation_timeout_seconds: int,
-        processing_timeout_seconds: int,
+        steps: Sequence[PaymentFunction],
         log_group: CloudwatchLogGroup,
         data_key_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.log_group = log_group
         state_machine_arn = ctx.arn("states", state_machine_resource(name))
         logs_arn_pattern = ctx.arn("logs", "*")
         self.role = ServiceRole(
@@ -61,7 +61,7 @@ class PaymentStateMachine(Construct):
             name=role_name,
             service=STATES_PRINCIPAL,
             statements=[
-                allow("InvokePaymentFunctions", ["lambda:InvokeFunction"], [validation.arn, processing.arn]),
+                allow("InvokePaymentFunctions", ["lambda:InvokeFunction"], [step.arn for step in steps]),
                 allow("DeliverExecutionLogs", LOG_DELIVERY_ACTIONS, "*"),
                 allow("WriteTraces", XRAY_ACTIONS, "*"),
                 # Step Functions encrypts execution data with the data key, naming the state machine as context.
@@ -85,20 +85,13 @@ class PaymentStateMachine(Construct):
                 "ArnLike": {"aws:SourceArn": state_machine_arn},
             },
         )
-        targets = WorkflowTargets(
-            partition=ctx.partition,
-            validation_function_arn=validation.arn,
-            processing_function_arn=processing.arn,
-            validation_timeout_seconds=validation_timeout_seconds,
-            processing_timeout_seconds=processing_timeout_seconds,
-        )
         self.state_machine = SfnStateMachine(
             self,
             "state_machine",
             name=name,
             type="STANDARD",  # exactly-once state transitions and 90 days of execution history: a payment is no stream
             role_arn=self.role.arn,
-            definition=json.dumps(payment_workflow(targets), indent=2),
+            definition=json.dumps(payment_workflow(ctx.partition, steps), indent=2),
             logging_configuration=SfnStateMachineLoggingConfiguration(
                 # Log delivery wants the group's ARN with ':*' (the log streams), not the bare group ARN.
                 log_destination=f"{log_group.arn}:*",

@@ -1,18 +1,15 @@
 """The payment workflow in Amazon States Language, as Python data (turned into JSON once, by the state machine).
 
-Validate → Process → Succeed. A rejected payment and a failed processing end in two different Fail states, so an
-operator sees at a glance whether the customer or the system has to act.
+One Task state per step of workflow_steps.py, in order, then Succeed. A rejected payment and a failed processing end
+in two different Fail states, so an operator sees at a glance whether the customer or the system has to act.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-# Error names are the exception class names the handlers raise: Lambda reports a function error's errorType as the
-# class name, and Step Functions matches ErrorEquals against it. tests/test_workflow_definition.py holds them equal.
-PAYMENT_VALIDATION_ERROR = "PaymentValidationError"
-IDEMPOTENCY_CONFLICT_ERROR = "IdempotencyConflictError"
+from handlers.contract import RoutedError
 
 # The Lambda service errors AWS recommends retrying for the lambda:invoke integration (Step Functions developer
 # guide, "Handling transient Lambda service exceptions").
@@ -23,11 +20,11 @@ LAMBDA_TRANSIENT_ERRORS = [
     "Lambda.TooManyRequestsException",
 ]
 
-VALIDATE = "ValidatePayment"
-PROCESS = "ProcessPayment"
 PROCESSED = "PaymentProcessed"
 REJECTED = "PaymentRejected"
 PROCESSING_FAILED = "ProcessingFailed"
+# Where a step may route an error: the two Fail states (the tasks run in order, so there is nowhere else to go).
+ROUTE_TARGETS = (REJECTED, PROCESSING_FAILED)
 
 # Each task's limit sits above its function's timeout, so a slow function times out in Lambda (and is retried)
 # before the state gives up on it.
@@ -42,34 +39,44 @@ RETRY = {
 }
 
 
-@dataclass(frozen=True)
-class WorkflowTargets:
-    partition: str
-    validation_function_arn: str
-    processing_function_arn: str
-    validation_timeout_seconds: int
-    processing_timeout_seconds: int
+class Task(Protocol):
+    """What the definition needs of a step (a PaymentFunction is one)."""
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def arn(self) -> str: ...
+
+    @property
+    def timeout_seconds(self) -> int: ...
+
+    @property
+    def routes(self) -> Sequence[tuple[str, str]]: ...
 
 
-def execution_timeout_seconds(targets: WorkflowTargets) -> int:
-    """Room for every attempt of both tasks plus the longest backoffs; past it the execution is a stuck one."""
+def execution_timeout_seconds(tasks: Sequence[Task]) -> int:
+    """Room for every attempt of every task plus the longest backoffs; past it the execution is a stuck one."""
     attempts = RETRY["MaxAttempts"] + 1
     per_task = [
-        attempts * (t + TASK_TIMEOUT_MARGIN_SECONDS) + attempts * RETRY["MaxDelaySeconds"]
-        for t in (targets.validation_timeout_seconds, targets.processing_timeout_seconds)
+        attempts * (task.timeout_seconds + TASK_TIMEOUT_MARGIN_SECONDS) + attempts * RETRY["MaxDelaySeconds"]
+        for task in tasks
     ]
     return sum(per_task)
 
 
-def _invoke(targets: WorkflowTargets, function_arn: str, timeout: int) -> dict[str, Any]:
+def _invoke(partition: str, task: Task, next_state: str) -> dict[str, Any]:
     return {
         "Type": "Task",
-        "Resource": f"arn:{targets.partition}:states:::lambda:invoke",
-        "Parameters": {"FunctionName": function_arn, "Payload.$": "$"},
+        "Resource": f"arn:{partition}:states:::lambda:invoke",
+        "Parameters": {"FunctionName": task.arn, "Payload.$": "$"},
         # The integration wraps the function's result in Payload; the next state wants the result itself.
         "OutputPath": "$.Payload",
-        "TimeoutSeconds": timeout + TASK_TIMEOUT_MARGIN_SECONDS,
+        "TimeoutSeconds": task.timeout_seconds + TASK_TIMEOUT_MARGIN_SECONDS,
         "Retry": [RETRY],
+        # The step's own routes first; anything else is a fault of the system, not of the payment.
+        "Catch": [_catch(error, state) for error, state in (*task.routes, ("States.ALL", PROCESSING_FAILED))],
+        "Next": next_state,
     }
 
 
@@ -78,27 +85,21 @@ def _catch(error: str, state: str) -> dict[str, Any]:
     return {"ErrorEquals": [error], "ResultPath": "$.error", "Next": state}
 
 
-def payment_workflow(targets: WorkflowTargets) -> dict[str, Any]:
-    validate = _invoke(targets, targets.validation_function_arn, targets.validation_timeout_seconds)
-    validate["Catch"] = [_catch(PAYMENT_VALIDATION_ERROR, REJECTED), _catch("States.ALL", PROCESSING_FAILED)]
-    validate["Next"] = PROCESS
-
-    process = _invoke(targets, targets.processing_function_arn, targets.processing_timeout_seconds)
-    process["Catch"] = [_catch(IDEMPOTENCY_CONFLICT_ERROR, PROCESSING_FAILED), _catch("States.ALL", PROCESSING_FAILED)]
-    process["Next"] = PROCESSED
-
+def payment_workflow(partition: str, tasks: Sequence[Task]) -> dict[str, Any]:
+    """The tasks run in order; the last one's success is the payment's."""
+    next_states = [task.state for task in tasks[1:]] + [PROCESSED]
+    invokes = {task.state: _invoke(partition, task, then) for task, then in zip(tasks, next_states, strict=True)}
     return {
         "Comment": "Payment workflow: validate, then record exactly once in the ledger",
-        "StartAt": VALIDATE,
-        "TimeoutSeconds": execution_timeout_seconds(targets),
+        "StartAt": tasks[0].state,
+        "TimeoutSeconds": execution_timeout_seconds(tasks),
         "States": {
-            VALIDATE: validate,
-            PROCESS: process,
+            **invokes,
             PROCESSED: {"Type": "Succeed"},
             REJECTED: {
                 "Type": "Fail",
                 "Comment": "The payment broke the contract; the cause lists every problem, field by field",
-                "Error": PAYMENT_VALIDATION_ERROR,
+                "Error": RoutedError.PAYMENT_VALIDATION,
                 "CausePath": "$.error.Cause",
             },
             PROCESSING_FAILED: {

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from payment_constructs.settings import DEV_ENVIRONMENT
+
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"
 CONFIG = ROOT / ".checkov.yaml"
 TIMEOUT_SECONDS = 300
 
-DEV_ENVIRONMENT = "dev"
 _SKIP_LINE = re.compile(r"^\s*-\s*(?P<check>CKV2?_[A-Z0-9_]+)\s*(?:#\s*(?P<reason>.*\S))?\s*$")
 
 

@@ -6,7 +6,8 @@ over the base would do (synth_review/change_set.py), destructive changes first.
 Exit status: 0 every rule passed (and, reviewing a change, nothing destructive is left unacknowledged); 1 a rule
 failed or a destructive change is not acknowledged (the verdict lists which); 2 the input is missing or unreadable,
 the base is not a revision or does not synthesize, or an acknowledgement names nothing destructive: one line goes
-to stderr.
+to stderr, nothing is written, and a review left by an earlier run is removed.
+Every run rewrites or removes each file of cdktf.out/review/, so nothing there is older than the tree it describes.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C
 REVIEW_FOLDER = "review"
-# What only a change review writes; a whole-tree review removes them, so the folder never mixes two reviews.
-CHANGE_REVIEW_FILES = ("review-diff.txt", "review-diff.md", "graph-diff.dot", "graph-diff.svg", "graph-diff.png")
+# Everything either review writes; each run removes them all first, so the folder never mixes two runs or two kinds.
+ARTEFACTS = ("review.txt", "graph.dot", "graph.svg", "graph.png",
+             "review-diff.txt", "review-diff.md", "graph-diff.dot", "graph-diff.svg", "graph-diff.png")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             return _review_tree(app, args.checkov, args.checkov_config)
         return _review_change(app, args)
     except (ReviewInputError, BaseRevisionError, acknowledgement.AcknowledgementError) as error:
+        _remove_stale(args.outdir / REVIEW_FOLDER)
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:  # the base's worktree is already gone (synthesized_revision's `finally`)
@@ -66,12 +69,11 @@ def main(argv: list[str] | None = None) -> int:
 def _review_tree(app: SynthesizedApp, checkov_path: Path, checkov_config: Path) -> int:
     failed, checkov, checkov_error = _findings(app, checkov_path, checkov_config)
     text = render(app, failed, checkov, checkov_error or "")
-    folder = _write_review(app, text)
-    for name in CHANGE_REVIEW_FILES:
-        (folder / name).unlink(missing_ok=True)
-    notes = write_graph(app, folder)
+    folder = _new_review_folder(app)
+    (folder / "review.txt").write_text(text)
+    written, notes = write_graph(app, folder)
     print(text, end="")
-    _print_written(folder, notes)
+    _print_written(folder, ["review.txt", *written], notes)
     return EXIT_RULE_FAILED if failed else 0
 
 
@@ -99,13 +101,15 @@ def _review_change(head: SynthesizedApp, args: argparse.Namespace) -> int:
         notes=notes,
     )
     text = render_text(review)
-    folder = _write_review(head, render(head, head_findings, checkov, checkov_error or ""))
+    folder = _new_review_folder(head)
+    (folder / "review.txt").write_text(render(head, head_findings, checkov, checkov_error or ""))
     (folder / "review-diff.txt").write_text(text)
     (folder / "review-diff.md").write_text(render_markdown(review))
-    graph_notes = write_graph(head, folder)
-    graph_notes += write_graph(head, folder, "graph-diff", dot_source(head, node_marks(changes), base))
+    written, graph_notes = write_graph(head, folder)
+    written_diff, diff_notes = write_graph(head, folder, "graph-diff", dot_source(head, node_marks(changes), base))
     print(text, end="")
-    _print_written(folder, graph_notes)
+    _print_written(folder, ["review.txt", "review-diff.txt", "review-diff.md", *written, *written_diff],
+                   graph_notes + diff_notes)
     return 0 if review.passed else EXIT_RULE_FAILED
 
 
@@ -120,15 +124,21 @@ def _findings(app: SynthesizedApp, checkov_path: Path, config: Path) -> tuple[li
     return findings(app, checkov, checkov_error), checkov, checkov_error
 
 
-def _write_review(app: SynthesizedApp, text: str) -> Path:
+def _new_review_folder(app: SynthesizedApp) -> Path:
     folder = app.outdir / REVIEW_FOLDER
+    _remove_stale(folder)
     folder.mkdir(exist_ok=True)
-    (folder / "review.txt").write_text(text)
     return folder
 
 
-def _print_written(folder: Path, notes: list[str]) -> None:
-    written = ", ".join(sorted(p.name for p in folder.iterdir()))
-    print(f"\nwritten to {folder}/: {written}")
+def _print_written(folder: Path, written: list[str], notes: list[str]) -> None:
+    print(f"\nwritten to {folder}/: {', '.join(written)}")
     for note in notes:
         print(f"note: {note}")
+
+
+def _remove_stale(folder: Path) -> None:
+    """What an earlier run wrote; this run writes its own or leaves none."""
+    if folder.is_dir():
+        for name in ARTEFACTS:
+            (folder / name).unlink(missing_ok=True)

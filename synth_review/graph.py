@@ -105,20 +105,29 @@ def _node_style(label: str, fill: str, mark: str | None) -> str:
     return f'label="{prefix}{label}", fillcolor="{color}", style="rounded,filled,{style}"'
 
 
-def write_graph(app: SynthesizedApp, folder: Path, name: str = "graph", source_text: str | None = None) -> list[str]:
-    """Write <name>.dot and, where Graphviz is installed, its renderings; returns notes for what could not be drawn."""
+def write_graph(app: SynthesizedApp, folder: Path, name: str = "graph",
+                source_text: str | None = None) -> tuple[list[str], list[str]]:
+    """Write <name>.dot (the picture of `app`, or `source_text`) and, where Graphviz is installed, its renderings:
+    (names written, notes on what was not)."""
     source = folder / f"{name}.dot"
     source.write_text(source_text if source_text is not None else dot_source(app))
+    written = [source.name]
     dot = shutil.which("dot")
     if dot is None:
-        return [f"{name}.svg not drawn: Graphviz `dot` is not installed (`make review` installs it)"]
+        drawn = " and ".join(f"{name}.{fmt}" for fmt in FORMATS)
+        return written, [f"{drawn} not drawn: Graphviz `dot` is not installed; `make graphviz` installs it "
+                         "(apt-get install graphviz; brew install graphviz on macOS)"]
     notes = []
     for fmt in FORMATS:
-        done = subprocess.run([dot, f"-T{fmt}", str(source), "-o", str(folder / f"{name}.{fmt}")],
+        target = folder / f"{name}.{fmt}"
+        done = subprocess.run([dot, f"-T{fmt}", str(source), "-o", str(target)],
                               capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            notes.append(f"{name}.{fmt} not drawn: dot said {done.stderr.strip()[:200]}")
-    return notes
+        if done.returncode == 0 and target.is_file():
+            written.append(target.name)
+        else:
+            target.unlink(missing_ok=True)  # a half-drawn picture would pass for this run's
+            notes.append(f"{name}.{fmt} not drawn: dot said {done.stderr.strip()[:200] or 'nothing'}")
+    return written, notes
 
 
 def _id(stack: str, address: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from synth_review.findings import Finding
 from synth_review.placeholders import with_placeholders
+from synth_review.policy_values import as_list
 from synth_review.references import whole_reference
 from synth_review.synthesized import Block, Stack, SynthesizedApp
 
@@ -41,6 +42,12 @@ class StatementRow:
     actions: tuple[str, ...]
     resources: tuple[str, ...]
     key_policy: bool
+    conditions: tuple[str, ...] = ()  # "ArnEquals kms:EncryptionContext:aws:logs:arn = <arn>", or "= one of" + values
+
+    @property
+    def resource(self) -> str:
+        """The Terraform address of the block that holds the policy."""
+        return self.owner.rsplit(".", 1)[0]
 
     @property
     def wildcard_actions(self) -> tuple[str, ...]:
@@ -137,13 +144,15 @@ def _document_statements(document: Block) -> list[dict[str, Any]]:
             "NotAction": block.get("not_actions", []),
             "Resource": block.get("resources", []),
             "NotResource": block.get("not_resources", []),
+            "Condition": {c.get("test", "?"): {c.get("variable", "?"): c.get("values", [])}
+                          for c in block.get("condition", [])},
         })
     return statements
 
 
 def _row(stack: str, owner: str, statement: dict[str, Any], key_policy: bool) -> StatementRow:
-    actions = _as_list(statement.get("Action")) + [f"NOT {a}" for a in _as_list(statement.get("NotAction"))]
-    resources = _as_list(statement.get("Resource")) + [f"NOT {r}" for r in _as_list(statement.get("NotResource"))]
+    actions = as_list(statement.get("Action")) + [f"NOT {a}" for a in as_list(statement.get("NotAction"))]
+    resources = as_list(statement.get("Resource")) + [f"NOT {r}" for r in as_list(statement.get("NotResource"))]
     return StatementRow(
         stack=stack,
         owner=owner,
@@ -153,7 +162,24 @@ def _row(stack: str, owner: str, statement: dict[str, Any], key_policy: bool) ->
         actions=tuple(with_placeholders(str(a)) for a in actions),
         resources=tuple(with_placeholders(str(r)) for r in resources),
         key_policy=key_policy,
+        conditions=tuple(condition_lines(statement.get("Condition"))),
     )
+
+
+def condition_lines(condition: Any) -> Iterator[str]:
+    """A statement's Condition as the review prints it: operator, key and value, one value a line."""
+    if not isinstance(condition, dict):
+        if condition:
+            yield f"(not a map) {condition!r}"
+        return
+    for operator, tests in condition.items():
+        for key, values in (tests.items() if isinstance(tests, dict) else [("?", tests)]):
+            listed = [with_placeholders(str(value)) for value in as_list(values)]
+            if len(listed) == 1:
+                yield f"{operator} {key} = {listed[0]}"
+            else:
+                yield f"{operator} {key} = one of"
+                yield from (f"  {value}" for value in listed)
 
 
 def _principal(principal: Any) -> str:
@@ -161,10 +187,4 @@ def _principal(principal: Any) -> str:
         return ""
     if isinstance(principal, str):
         return principal
-    return " ".join(f"{kind}:{value}" for kind, values in principal.items() for value in _as_list(values))
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+    return " ".join(f"{kind}:{value}" for kind, values in principal.items() for value in as_list(values))

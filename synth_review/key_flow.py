@@ -12,6 +12,7 @@ so nothing can use the key before its policy has had time to propagate, and a po
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +30,9 @@ _REFERENCE = re.compile(r"(?<![\w.\"])(?P<address>(?:data\.)?[a-z][a-z0-9_]*\.[A
                         r"(?P<path>(?:\.[\w-]+|\[\s*\"[^\"]+\"\s*\])*)")
 _LOOKUP_KEY = re.compile(r"^\s*,\s*\"(?P<key>[^\"]+)\"")
 _PATH_PART = re.compile(r"\.([\w-]+)|\[\s*\"([^\"]+)\"\s*\]")
-_KMS_ARN = re.compile(r"arn:[\w<>-]*:kms:[\w<>-]*:[\w<>]*:(?:key|alias)/\S+")
+_KMS_ARN = re.compile(r"arn:[\w<>-]*:kms:[\w<>-]*:[\w<>]*:(?:key|alias)/[\w/.+=@-]+")
 _KEY_ATTRIBUTE = re.compile(r"kms|key_id|key_arn")
+_ZERO_DURATION = re.compile(r"[0.]+(?:ns|us|µs|ms|s|m|h)?")
 MAX_HOPS = 12  # a reference cycle is a broken tree, not a reason to recurse forever
 
 
@@ -66,17 +68,36 @@ def key_uses(app: SynthesizedApp) -> list[KeyUse]:
             for attribute, value in block.body.items():
                 if attribute in ("//", "depends_on", "lifecycle"):
                     continue
-                for route in routes_of_value(app, stack, value, literal_aliases=bool(_KEY_ATTRIBUTE.search(attribute))):
+                for route in routes_of_value(app, stack, value, _KEY_ATTRIBUTE.search(attribute) is not None):
                     uses.append(KeyUse(stack.name, block.address, attribute, route, judge(app, route)))
     return uses
 
 
 def routes_of_value(app: SynthesizedApp, stack: Stack, value: Any, literal_aliases: bool = False) -> list[Route]:
-    """The routes of every key value inside a synthesized value (a string, or the lists and maps around one)."""
+    """The routes of every key value inside a synthesized value (a string, or the lists and maps around one).
+
+    A literal alias counts as a key value where the attribute holding it names a key (kms_key_id, kms_master_key_id,
+    key_id, ...), at any depth: elsewhere "alias/..." may be ordinary text.
+    """
     routes: list[Route] = []
-    for text in strings_in(value):
-        routes += _routes_of_text(app, stack, text, None, (), (), literal_aliases)
+    for text, under_key_attribute in _strings_with_context(value, literal_aliases):
+        found = _routes_of_text(app, stack, text, None, (), (), under_key_attribute)
+        if under_key_attribute and text and not found:  # a key the review cannot follow must not pass unseen
+            found = [Route((text,), (), dead_end=f"{text} leads to no aws_kms_key the review can follow")]
+        routes += found
     return _unique(routes)
+
+
+def _strings_with_context(value: Any, under_key_attribute: bool) -> Iterator[tuple[str, bool]]:
+    if isinstance(value, str):
+        yield value, under_key_attribute
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if name != "//":
+                yield from _strings_with_context(item, under_key_attribute or bool(_KEY_ATTRIBUTE.search(name)))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_with_context(item, under_key_attribute)
 
 
 def judge(app: SynthesizedApp, route: Route) -> str | None:
@@ -87,14 +108,17 @@ def judge(app: SynthesizedApp, route: Route) -> str | None:
         return f"{route.dead_end}{f' (via {via})' if via else ''}: a key value must come from the key's own time_sleep"
     assert route.key is not None
     key_stack, key = route.key
-    owner = _own_sleep(app.stack(key_stack), key)
+    owner = own_sleep(app.stack(key_stack), key)
     passed = [sleep for (stack, sleep) in route.sleeps if stack == key_stack]
     if owner is None:
         return f"{key} has no time_sleep of its own (triggers carrying its ARN and a digest of its policy): {path}"
+    duration = str(owner.body.get("create_duration", ""))
+    if not duration or _ZERO_DURATION.fullmatch(duration):
+        return f"{owner.address}, {key}'s wait, waits {duration or 'no create_duration'}: {path}"
     if owner.address not in passed:
         others = f"; it passes {', '.join(passed)}, the wait of another key" if passed else ""
-        return (f"{key} reaches it around {owner.address}{others}: {path}; the resource can use the key before its "
-                "policy has propagated (up to five minutes for a log group, CloudWatch Logs user guide)")
+        return (f"{key} reaches it around {owner.address}{others}: {path}; it can use the key before the key's "
+                "policy has propagated (KMS is eventually consistent: up to five minutes for a log group)")
     return None
 
 
@@ -104,8 +128,9 @@ def _routes_of_text(app: SynthesizedApp, stack: Stack, text: str, picked: str | 
         return [Route(hops, sleeps, dead_end="a reference cycle")]
     expressions = _INTERPOLATION.findall(text)
     literal = _INTERPOLATION.sub("", text)
+    # A literal ARN counts inside an expression too: ${coalesce("arn:aws:kms:...", ...)} uses it all the same.
     routes = [Route((*hops, m), sleeps, dead_end=f"the literal key {m}")
-              for m in _KMS_ARN.findall(literal)]
+              for m in _KMS_ARN.findall(text)]
     if literal_aliases and not expressions and literal.startswith("alias/"):
         routes.append(Route((*hops, literal), sleeps, dead_end=f"the literal alias {literal}"))
     for expression in expressions:
@@ -137,6 +162,10 @@ def _follow(app: SynthesizedApp, stack: Stack, address: str, parts: list[str], p
             return [Route((*hops, address), sleeps, dead_end=f"{address} is not in stack {stack.name}")]
         return _routes_of_text(app, stack, str(block.body.get("key_id", "")), None, (*hops, f"{stack.name}.{address}"),
                                sleeps, literal_aliases=True)
+    if is_data and kind == "aws_kms_alias":
+        block = _block(stack.data_sources("aws_kms_alias"), name)
+        alias = str(block.body.get("name", "")) if block else ""
+        return _routes_of_text(app, stack, alias, None, (*hops, f"{stack.name}.{address}"), sleeps, True)
     if not is_data and kind == "aws_kms_alias":
         block = _block(stack.resources("aws_kms_alias"), name)
         target = str(block.body.get("target_key_id", "")) if block else ""
@@ -148,20 +177,26 @@ def _follow(app: SynthesizedApp, stack: Stack, address: str, parts: list[str], p
 
 def _follow_remote(app: SynthesizedApp, stack: Stack, reader_name: str, parts: list[str], picked: str | None,
                    hops: tuple[str, ...], sleeps: tuple[tuple[str, str], ...]) -> list[Route]:
-    if parts[:1] != ["outputs"] or len(parts) < 2:
+    if parts[:1] != ["outputs"]:
         return []
     address = f"data.terraform_remote_state.{reader_name}"
     reader = _block(stack.data_sources("terraform_remote_state"), reader_name)
     producer = producer_of(app, stack, reader) if reader else None
     if producer is None:
         return [Route((*hops, address), sleeps, dead_end=f"{address} reads a state no stack in cdktf.out writes")]
-    output = parts[1]
-    hop = f"{producer.name}.output.{output}"
-    if output not in producer.outputs():
-        return [Route((*hops, hop), sleeps, dead_end=f"stack {producer.name} has no output {output}")]
-    value = producer.outputs()[output].get("value")
-    key = parts[2] if len(parts) > 2 else picked
-    return _routes_of_text(app, producer, str(value), key, (*hops, hop), sleeps, False)
+    if len(parts) > 1:
+        outputs, key = [parts[1]], parts[2] if len(parts) > 2 else picked
+    else:  # the whole outputs map, one output looked up in it (or all of them used)
+        outputs, key = ([picked] if picked else list(producer.outputs())), None
+    routes = []
+    for output in outputs:
+        hop = f"{producer.name}.output.{output}"
+        if output not in producer.outputs():
+            routes.append(Route((*hops, hop), sleeps, dead_end=f"stack {producer.name} has no output {output}"))
+            continue
+        value = producer.outputs()[output].get("value")
+        routes += _routes_of_text(app, producer, str(value), key, (*hops, hop), sleeps, False)
+    return routes
 
 
 def _follow_sleep(app: SynthesizedApp, stack: Stack, address: str, trigger: str | None, hops: tuple[str, ...],
@@ -185,7 +220,7 @@ def _follow_sleep(app: SynthesizedApp, stack: Stack, address: str, trigger: str 
     return routes
 
 
-def _own_sleep(stack: Stack, key: str) -> Block | None:
+def own_sleep(stack: Stack, key: str) -> Block | None:
     """The key's own wait: a time_sleep whose triggers carry this key's identity and a digest of its policy, and
     no other key's identity (a policy change to another key would not re-run it)."""
     for sleep in stack.resources(SLEEP):
@@ -193,10 +228,17 @@ def _own_sleep(stack: Stack, key: str) -> Block | None:
         identities = {m.group("address") for text in texts for expression in _INTERPOLATION.findall(text)
                       for m in _REFERENCE.finditer(expression)
                       if m.group("address").startswith(f"{KMS_KEY}.") and m.group("path").lstrip(".") in KEY_IDENTITY}
-        digest = any(f"{key}.policy" in text for text in texts)
+        policies = [f"{key}.policy"] + [f"{p.address}.policy" for p in policy_resources(stack, key)]
+        digest = any(policy in text for text in texts for policy in policies)
         if identities == {key} and digest:
             return sleep
     return None
+
+
+def policy_resources(stack: Stack, key: str) -> list[Block]:
+    """The aws_kms_key_policy resources that set this key's policy (they replace the key's own policy argument)."""
+    return [p for p in stack.resources("aws_kms_key_policy") if re.search(rf"\b{re.escape(key)}\.(?:id|key_id|arn)\b",
+                                                                         str(p.body.get("key_id", "")))]
 
 
 def _block(blocks: list[Block], name: str) -> Block | None:

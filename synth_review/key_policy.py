@@ -11,12 +11,15 @@ Every check returns (rule, statement Sid, message) triples; synth_review/keys.py
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from synth_review.placeholders import log_group_arn_pattern
+from synth_review.placeholders import log_group_arn_pattern, with_placeholders
+from synth_review.policy_values import as_list
 
 # Written out again on purpose, not imported from payment_constructs.key_policy: a check that shared the
 # construct's constants would agree with any mistake made in them.
@@ -25,7 +28,11 @@ REQUIRED_ACTIONS = frozenset(
     {"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}
 )
 CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
+# The calls those five patterns let CloudWatch Logs make; a Deny matching any of them breaks the log groups.
+LOGS_CALLS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
+              "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey")
 EXACT_ARN_OPERATOR = "ArnEquals"
+ROOT_PRINCIPALS = frozenset({"arn:<partition>:iam::<account>:root", "<account>"})
 THIS_ACCOUNT = re.compile(r"^(?:arn:<partition>:iam::<account>:\S+|<account>)$")
 _LOGS_SERVICE = re.compile(r"^logs\.(?:[a-z0-9-<>_]+\.)?(?:<dns_suffix>|amazonaws\.com(?:\.cn)?)$")
 
@@ -52,13 +59,7 @@ SERVICE_PRINCIPALS: dict[str, ServicePrincipal] = {
     ),
 }
 
-Problem = tuple[str, str, str]  # (rule, statement Sid, message)
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+Problem = tuple[str, str, str]  # (rule, statement Sid or "" when no statement is to blame, message)
 
 
 def sid(statement: dict[str, Any]) -> str:
@@ -168,12 +169,16 @@ def logs_key_problems(policy: dict[str, Any], log_groups: Iterable[str], region:
         named = ", ".join(sorted(set(others)))
         also = f" (it names {named}, which CloudWatch Logs does not call KMS as)" if others else ""
         groups = ", ".join(sorted(log_groups)) or "its log groups"
-        return [("logs-key-principal", "-", f"no statement lets {LOGS_PRINCIPAL} use the key{also}: CreateLogGroup "
+        return [("logs-key-principal", "", f"no statement lets {LOGS_PRINCIPAL} use the key{also}: CreateLogGroup "
                  f"fails for {groups} (CloudWatch Logs user guide, Encrypt log data using AWS KMS)")]
     problems: list[Problem] = []
     listed: set[str] = set()
     for statement in regional:
         problems += _logs_statement_problems(statement, wanted, listed)
+    for statement in _unconditional_denials(policy, region):
+        denied = ", ".join(str(a) for a in as_list(statement.get("Action")))
+        problems.append(("logs-key-principal", sid(statement), f"denies {LOGS_PRINCIPAL} {denied} with no "
+                         "condition: a Deny overrides the Allow, and CreateLogGroup fails"))
     missing = sorted(wanted - listed)
     if missing and any(conditions_on(statement, CONTEXT_KEY) for statement in regional):  # else: no condition at all
         problems.append(("logs-key-log-groups", sid(regional[0]),
@@ -182,17 +187,48 @@ def logs_key_problems(policy: dict[str, Any], log_groups: Iterable[str], region:
     return problems
 
 
+def account_statement_problems(policy: dict[str, Any]) -> list[Problem]:
+    """The account root must administer the key, or a mistake in the policy can lock everyone out of it for good."""
+    for statement in allow_statements(policy):
+        roots = [v for kind, v in principals(statement) if kind == "AWS" and v in ROOT_PRINCIPALS]
+        if roots and "kms:*" in as_list(statement.get("Action")) and not statement.get("Condition"):
+            return []
+    return [("key-account-statement", "", "no statement lets this account's root do kms:* unconditionally: without "
+             "it IAM policies cannot grant the key, and a policy mistake can leave the key unmanageable (KMS "
+             "developer guide, Default key policy)")]
+
+
+def _unconditional_denials(policy: dict[str, Any], region: str | None) -> list[dict[str, Any]]:
+    """Deny statements that reach the logs principal's use of the key whatever the request."""
+    found = []
+    for statement in as_list(policy.get("Statement")):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Deny" or statement.get("Condition"):
+            continue
+        who = {service_key(v, region) if kind == "Service" else v for kind, v in principals(statement)}
+        denied = [str(a).lower() for a in as_list(statement.get("Action"))]
+        reaches = any(fnmatch.fnmatchcase(call.lower(), action) for call in LOGS_CALLS for action in denied)
+        if (LOGS_PRINCIPAL in who or "*" in who) and reaches:
+            found.append(statement)
+    return found
+
+
+def logs_key_policy_problems(policy_json: str, log_groups: Iterable[str], region: str | None = None) -> list[str]:
+    """logs_key_problems' messages for one synthesized policy string, as cdk.tf.json holds it."""
+    return [message for _, _, message in logs_key_problems(json.loads(with_placeholders(policy_json)), log_groups,
+                                                           region)]
+
+
 def _logs_statement_problems(statement: dict[str, Any], wanted: set[str], listed: set[str]) -> list[Problem]:
     name = sid(statement)
     problems: list[Problem] = []
     actions = set(as_list(statement.get("Action")))
-    if actions != REQUIRED_ACTIONS or statement.get("Resource") != "*":
+    any_resource = as_list(statement.get("Resource")) == ["*"]
+    if actions != REQUIRED_ACTIONS or not any_resource:
         lacking, extra = sorted(REQUIRED_ACTIONS - actions), sorted(actions - REQUIRED_ACTIONS)
         detail = "; ".join(part for part in (
             f"lacks {', '.join(lacking)}" if lacking else "",
             f"adds {', '.join(extra)}" if extra else "",
-            f"Resource is {statement.get('Resource')!r}, not \"*\" (this key)" if statement.get("Resource") != "*"
-            else "",
+            f"Resource is {statement.get('Resource')!r}, not \"*\" (this key)" if not any_resource else "",
         ) if part)
         problems.append(("logs-key-actions", name, f"{detail}: CloudWatch Logs needs exactly "
                          f"{', '.join(sorted(REQUIRED_ACTIONS))} on \"*\" (CloudWatch Logs user guide)"))

@@ -1,8 +1,9 @@
 """The review's rules on KMS keys, read from the synthesized JSON alone, for every `aws_kms_key` of every stack.
 
-- Policy: no `*` or foreign-account principal outside the account statement; every service principal only under the
-  condition AWS documents for it; for a key that log groups use, the regional logs principal with the five actions
-  and ArnEquals on exactly those groups (synth_review/key_policy.py).
+- Policy (the key's own, or an aws_kms_key_policy's): the account statement; no `*` or foreign-account principal;
+  every service principal only under the condition AWS documents for it; for a key that log groups use, the regional
+  logs principal with the five actions and ArnEquals on exactly the groups the stacks create, and no Deny of it
+  (synth_review/key_policy.py).
 - Rotation on (KMS rotates the key material yearly; CIS AWS Foundations 3.6).
 - Every use of a key's ARN comes through the key's own time_sleep (synth_review/key_flow.py).
 """
@@ -13,8 +14,8 @@ import json
 from typing import Any
 
 from synth_review.findings import Finding
-from synth_review.key_flow import KMS_KEY, key_uses, routes_of_value
-from synth_review.key_policy import logs_key_problems, logs_statements, principal_problems
+from synth_review.key_flow import KMS_KEY, key_uses, policy_resources, routes_of_value
+from synth_review.key_policy import account_statement_problems, logs_key_problems, logs_statements, principal_problems
 from synth_review.placeholders import with_placeholders
 from synth_review.synthesized import Block, Stack, SynthesizedApp
 
@@ -32,12 +33,12 @@ def key_findings(app: SynthesizedApp) -> list[Finding]:
                 found.append(Finding("key-rotation", stack.name, key.address,
                                      f"enable_key_rotation is {key.body.get('enable_key_rotation')!r}: KMS rotates "
                                      "key material yearly only when it is true (KMS developer guide, Rotating keys)"))
-            policy = _policy(key)
+            policy = _policy(stack, key)
             if policy is None:
                 found.append(Finding("key-policy-unreadable", stack.name, key.address,
                                      "the policy is not a JSON document the review can read, so no key rule can pass"))
                 continue
-            problems = principal_problems(policy, region)
+            problems = principal_problems(policy, region) + account_statement_problems(policy)
             # A key is a logs key when a log group uses it or its policy names a logs principal; it then serves
             # exactly the log groups the stacks create, read from the groups (never from naming).
             regional, others = logs_statements(policy, region)
@@ -70,8 +71,10 @@ def provider_region(stack: Stack) -> str | None:
     return region if isinstance(region, str) else None
 
 
-def _policy(key: Block) -> dict[str, Any] | None:
-    raw = key.body.get("policy")
+def _policy(stack: Stack, key: Block) -> dict[str, Any] | None:
+    """The policy in force: an aws_kms_key_policy resource's when one sets it, else the key's own argument."""
+    separate = policy_resources(stack, key.address)
+    raw = separate[-1].body.get("policy") if separate else key.body.get("policy")
     if raw is None:
         return {"Statement": []}  # KMS's default policy: the account alone (KMS developer guide, Default key policy)
     try:

@@ -26,6 +26,7 @@ RULES: dict[str, str] = {
     "key-foreign-principal": "no key policy statement names another account",
     "key-service-condition": "every service principal has a row in SERVICE_PRINCIPALS and the condition AWS documents",
     "key-service-actions": "a service principal gets no action beyond the ones AWS documents for it",
+    "key-account-statement": "every key policy lets this account's root do kms:* (the key stays manageable)",
     "key-rotation": "every key has enable_key_rotation = true",
     "key-policy-unreadable": "every key policy is a JSON document the review can read",
     "wildcard-action": "no IAM wildcard action, and no \"*\" resource where the action takes one",

@@ -1,7 +1,8 @@
 """The synthesized app as Terraform will see it: cdktf.out's manifest and each stack's cdk.tf.json.
 
-Every check and every line of the review reads from here, never from the Python constructs, so the review shows
-what will be deployed.
+The one reader of cdktf.out: the review, the tests and the local run all read the synthesized tree through `load`,
+which finds each stack where the manifest says it is. Every check and every line of the review reads from here,
+never from the Python constructs, so the review shows what will be deployed.
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from synth_review.references import whole_reference
+
 MANIFEST = "manifest.json"
 
 
-class ReviewInputError(Exception):
-    """cdktf.out is missing or unreadable; the message is the one line a person needs to act."""
+class SynthesizedTreeError(Exception):
+    """cdktf.out is missing or unreadable, or lacks what a reader needs; the message is the one line a person needs
+    to act."""
+
+
+ReviewInputError = SynthesizedTreeError  # the name the review's modules know it by
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Stack:
     document: dict[str, Any]
     working_dir: Path
     dependencies: tuple[str, ...]
+    path: Path | None = None  # the cdk.tf.json it was read from
 
     def resources(self, resource_type: str | None = None) -> list[Block]:
         return list(self._blocks("resource", "", resource_type))
@@ -51,6 +59,50 @@ class Stack:
 
     def outputs(self) -> dict[str, dict[str, Any]]:
         return self.document.get("output", {})
+
+    def output(self, name: str) -> dict[str, Any]:
+        return self.outputs()[name]
+
+    def named(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        """The resources of one type by Terraform name: {"ledger_table_BE9C0D06": {...}}."""
+        return self.document.get("resource", {}).get(resource_type, {})
+
+    def named_data(self, data_type: str) -> dict[str, dict[str, Any]]:
+        """The data sources of one type by Terraform name."""
+        return self.document.get("data", {}).get(data_type, {})
+
+    def only(self, resource_type: str) -> tuple[str, dict[str, Any]]:
+        """The single resource of a type, with its Terraform name; SynthesizedTreeError if there are none or several."""
+        found = self.named(resource_type)
+        if len(found) != 1:
+            raise SynthesizedTreeError(
+                f"expected exactly one {resource_type} in the {self.name} stack, found {sorted(found) or 'none'}"
+            )
+        return next(iter(found.items()))
+
+    def key_by_alias(self, alias: str) -> tuple[str, dict[str, Any]]:
+        """The aws_kms_key an alias points at, with its Terraform name."""
+        (target,) = [a["target_key_id"] for a in self.named("aws_kms_alias").values() if a["name"] == alias]
+        key_name = _address_of(target).split(".")[1]
+        return key_name, self.named("aws_kms_key")[key_name]
+
+    def sleep_for_key(self, key_name: str) -> tuple[str, dict[str, Any]]:
+        """The time_sleep whose triggers carry this key's ARN."""
+        (found,) = [
+            (name, sleep) for name, sleep in self.named("time_sleep").items()
+            if sleep.get("triggers", {}).get("key_arn") == f"${{aws_kms_key.{key_name}.arn}}"
+        ]
+        return found
+
+    def role_policy(self, role_arn: str) -> tuple[str, dict[str, Any]]:
+        """The inline policy of the role a `${aws_iam_role.<name>.arn}` reference names: its Terraform name and the
+        parsed policy document."""
+        role_name = _address_of(role_arn).split(".")[1]
+        (found,) = [
+            (name, json.loads(policy["policy"])) for name, policy in self.named("aws_iam_role_policy").items()
+            if _address_of(policy["role"]) == f"aws_iam_role.{role_name}.id"
+        ]
+        return found
 
     @property
     def backend(self) -> tuple[str, dict[str, Any]]:
@@ -74,35 +126,49 @@ class SynthesizedApp:
     stacks: tuple[Stack, ...]
 
     def stack(self, name: str) -> Stack:
-        (found,) = [s for s in self.stacks if s.name == name]
-        return found
+        found = [s for s in self.stacks if s.name == name]
+        if not found:
+            listed = ", ".join(s.name for s in self.stacks)
+            raise SynthesizedTreeError(f"{self.outdir / MANIFEST} lists no stack {name!r} (it lists {listed})")
+        return found[0]
 
 
 def load(outdir: Path) -> SynthesizedApp:
-    """Every stack the manifest lists, in deploy order; ReviewInputError before anything is half-read."""
+    """Every stack the manifest lists, in deploy order; SynthesizedTreeError before anything is half-read."""
     manifest_path = outdir / MANIFEST
     if not outdir.is_dir():
-        raise ReviewInputError(f"{outdir} does not exist or is not a folder; run `make synth` first")
+        raise SynthesizedTreeError(f"{outdir} does not exist or is not a folder; run `make synth` first")
     manifest = _json(manifest_path, f"{outdir} has no {MANIFEST}; run `make synth` first")
     entries = manifest.get("stacks") if isinstance(manifest, dict) else None
     if not isinstance(entries, dict) or not entries:
-        raise ReviewInputError(f"{manifest_path} lists no stacks; run `make synth` again")
+        raise SynthesizedTreeError(f"{manifest_path} lists no stacks; run `make synth` again")
     stacks = []
     for name, entry in entries.items():
+        if not isinstance(entry, dict):
+            raise SynthesizedTreeError(f"{manifest_path}: stack {name!r} is not an object; run `make synth` again")
         document_path = outdir / entry.get("synthesizedStackPath", f"stacks/{name}/cdk.tf.json")
         document = _json(document_path, f"{document_path} is missing: the synth did not finish; run `make synth` again")
+        if not isinstance(document, dict):
+            raise SynthesizedTreeError(f"{document_path} is not a Terraform JSON object; run `make synth` again")
         working_dir = outdir / entry.get("workingDirectory", f"stacks/{name}")
-        stacks.append(Stack(name, document, working_dir, tuple(entry.get("dependencies", []))))
+        stacks.append(Stack(name, document, working_dir, tuple(entry.get("dependencies", [])), document_path))
     return SynthesizedApp(outdir, tuple(_deploy_order(stacks)))
 
 
 def _json(path: Path, missing: str) -> Any:
     if not path.is_file():
-        raise ReviewInputError(missing)
+        raise SynthesizedTreeError(missing)
     try:
         return json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ReviewInputError(f"{path} is not valid JSON ({error}); run `make synth` again") from None
+        raise SynthesizedTreeError(f"{path} is not valid JSON ({error}); run `make synth` again") from None
+
+
+def _address_of(expression: str) -> str:
+    address = whole_reference(expression)
+    if address is None:
+        raise SynthesizedTreeError(f"{expression!r} is not a single Terraform reference")
+    return address
 
 
 def _deploy_order(stacks: list[Stack]) -> list[Stack]:

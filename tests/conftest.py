@@ -9,16 +9,18 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from payment_constructs import fast_synth
 from payment_constructs.naming import Names
 from payment_constructs.settings import Settings
+from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
+from synth_review.synthesized import SynthesizedApp, load
+from synth_speed import fast_synth
 from tests import background
-from tests.synthesized import SynthesizedApp
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -75,24 +77,25 @@ def background_jobs(request: pytest.FixtureRequest) -> dict[str, background.Back
     return request.config.stash[BACKGROUND_JOBS]
 
 
-def synthesize(settings: Settings, outdir: Path) -> SynthesizedApp:
+def synthesize(settings: Settings, outdir: Path, steps: Sequence[Any] | None = None) -> SynthesizedApp:
     """Synthesize as main.py does, fast path included (tests/fast_synth proves it changes nothing in the output;
-    PAYMENT_SYNTH_OPTIMIZATIONS=off runs the suite on stock imports)."""
+    PAYMENT_SYNTH_OPTIMIZATIONS=off runs the suite on stock imports). `steps`: another step list than the app's."""
     gc_was_enabled = gc.isenabled()
     fast_synth.enable()
     try:
         from cdktf import App
 
         from payment_constructs.workflow_app import add_workflow_stacks
+        from payment_constructs.workflow_steps import WORKFLOW_STEPS
 
         app = App(outdir=str(outdir))
-        add_workflow_stacks(app, settings)
+        add_workflow_stacks(app, settings, steps=WORKFLOW_STEPS if steps is None else steps)
         app.synth()
     finally:
         fast_synth.after_synth()
         if gc_was_enabled:
             gc.enable()  # the rest of the suite (hypothesis above all) makes garbage a collector should see
-    return SynthesizedApp(outdir)
+    return load(outdir)
 
 
 def settings_from(overrides: Mapping[str, str], base: Mapping[str, str] = TEST_ENVIRONMENT) -> Settings:
@@ -110,15 +113,24 @@ def names(settings: Settings) -> Names:
 
 
 @pytest.fixture(scope="session")
+def log_group_names(names: Names, synthesized: SynthesizedApp) -> tuple[str, ...]:
+    """The workflow's encrypted log groups, from the step list and naming, as the stacks compute them (after the
+    session synth: the step list imports the provider, which must load through the fast path)."""
+    from payment_constructs.workflow_steps import workflow_log_groups
+
+    return workflow_log_groups(names)
+
+
+@pytest.fixture(scope="session")
 def synthesized(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
     return synthesize(settings, tmp_path_factory.mktemp("cdktf.out"))
 
 
 @pytest.fixture(scope="session")
 def encryption_stack(synthesized: SynthesizedApp):
-    return synthesized.stack("encryption")
+    return synthesized.stack(ENCRYPTION_STACK)
 
 
 @pytest.fixture(scope="session")
 def app_stack(synthesized: SynthesizedApp):
-    return synthesized.stack("app")
+    return synthesized.stack(APP_STACK)

@@ -14,7 +14,7 @@ SEEN_OUTPUT = "seen_key_arn"
 def synthesize() -> None:
     from cdktf import App, TerraformOutput, TerraformResource, TerraformStack
 
-    from payment_constructs.cli import settings_or_exit
+    from payment_constructs.settings_gate import settings_or_exit
     from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK, LOGS_KEY_ARN_OUTPUT
     from payment_constructs.state_backend import read_state_of, use_backend
 

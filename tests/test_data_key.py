@@ -18,7 +18,7 @@ def data_key(encryption_stack, names):
 @pytest.fixture(scope="session")
 def data_key_check(app_stack) -> str:
     (name,) = [
-        n for n, data in app_stack.data_sources("aws_kms_key").items()
+        n for n, data in app_stack.named_data("aws_kms_key").items()
         if data["key_id"] == "${data.terraform_remote_state.encryption.outputs.data_key_arn}"
     ]
     return name
@@ -73,7 +73,7 @@ def test_the_data_key_is_published_only_through_its_own_propagation_wait(encrypt
 
 
 def test_the_data_key_is_checked_usable_like_the_logs_key(app_stack, data_key_check):
-    check = app_stack.data_sources("aws_kms_key")[data_key_check]
+    check = app_stack.named_data("aws_kms_key")[data_key_check]
     assert 'self.key_state == "Enabled"' in check["lifecycle"]["postcondition"][0]["condition"]
 
 
@@ -106,7 +106,7 @@ def test_the_state_machine_role_may_make_data_keys_for_log_delivery_only(app_sta
 
 
 def test_both_functions_encrypt_their_environment_with_the_data_key(app_stack, checked_data_key_arn):
-    for function in app_stack.resources("aws_lambda_function").values():
+    for function in app_stack.named("aws_lambda_function").values():
         assert function["kms_key_arn"] == checked_data_key_arn
         decrypt = statement(role_policy(app_stack, function["role"]), "DecryptEnvironment")
         assert decrypt["Action"] == ["kms:Decrypt"]
@@ -120,7 +120,7 @@ def test_the_ledger_is_encrypted_with_the_data_key(app_stack, checked_data_key_a
 
 def test_processing_may_use_the_data_key_only_through_dynamodb(app_stack, checked_data_key_arn):
     (processing,) = [
-        f for f in app_stack.resources("aws_lambda_function").values()
+        f for f in app_stack.named("aws_lambda_function").values()
         if f["function_name"] == "lambda-payment-processing-qa"
     ]
     use = statement(role_policy(app_stack, processing["role"]), "UseDataKeyThroughDynamoDB")
@@ -130,11 +130,11 @@ def test_processing_may_use_the_data_key_only_through_dynamodb(app_stack, checke
 
 def test_nothing_in_the_app_stack_uses_the_logs_key_for_data(app_stack):
     logs_key_reads = [
-        name for name, data in app_stack.data_sources("aws_kms_key").items()
+        name for name, data in app_stack.named_data("aws_kms_key").items()
         if "logs_key_arn" in data["key_id"]
     ]
     text = json.dumps({
-        t: app_stack.resources(t)
+        t: app_stack.named(t)
         for t in ("aws_lambda_function", "aws_sfn_state_machine", "aws_dynamodb_table", "aws_iam_role_policy")
     })
     assert "logs_key_arn" not in text

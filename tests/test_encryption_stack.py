@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from synth_review.key_policy import logs_key_problems
+from synth_review.key_policy import logs_key_policy_problems
 from synth_review.placeholders import log_group_arn_pattern, with_placeholders
 from tests.synthesized import reference
 
@@ -32,12 +32,12 @@ def statement(policy: dict, sid: str) -> dict:
     return found
 
 
-def test_logs_may_use_the_key_only_for_the_three_workflow_log_groups(key_policy, names):
+def test_logs_may_use_the_key_only_for_the_three_workflow_log_groups(key_policy, log_group_names):
     logs = statement(key_policy, "CloudWatchLogsEncryptsWorkflowLogGroups")
     assert logs["Condition"] == {
         "ArnEquals": {
             "kms:EncryptionContext:aws:logs:arn": [
-                f"arn:<partition>:logs:<region>:<account>:log-group:{group}" for group in names.log_groups
+                f"arn:<partition>:logs:<region>:<account>:log-group:{group}" for group in log_group_names
             ]
         }
     }
@@ -52,7 +52,7 @@ def test_the_three_log_group_arns_in_the_key_policy_are_exact_with_no_wildcard(k
 
 
 def test_the_log_group_names_in_the_key_policy_are_the_ones_the_app_stack_creates(key_policy, app_stack):
-    created = sorted(group["name"] for group in app_stack.resources("aws_cloudwatch_log_group").values())
+    created = sorted(group["name"] for group in app_stack.named("aws_cloudwatch_log_group").values())
     arns = statement(key_policy, "CloudWatchLogsEncryptsWorkflowLogGroups")["Condition"]["ArnEquals"][
         "kms:EncryptionContext:aws:logs:arn"
     ]
@@ -94,28 +94,22 @@ def test_the_key_policy_has_no_other_statement(key_policy):
 def test_arns_and_principals_come_from_the_partition_region_and_account_data_sources(logs_key, encryption_stack):
     _, key = logs_key
     for data_type in ("aws_partition", "aws_region", "aws_caller_identity"):
-        (name,) = encryption_stack.data_sources(data_type)
+        (name,) = encryption_stack.named_data(data_type)
         assert f"${{data.{data_type}.{name}." in key["policy"]
     assert "arn:aws:" not in key["policy"], "a hard-coded partition breaks aws-cn and aws-us-gov"
 
 
-def logs_key_policy_problems(policy_json: str, log_groups: tuple[str, ...]) -> list[str]:
-    """The review's logs-key check over one policy, in the region the test settings deploy to."""
-    return [message for _, _, message in logs_key_problems(json.loads(with_placeholders(policy_json)), log_groups,
-                                                           "eu-west-1")]
-
-
-def test_the_synthesized_key_policy_passes_the_logs_key_check(logs_key, names):
+def test_the_synthesized_key_policy_passes_the_logs_key_check(logs_key, log_group_names):
     _, key = logs_key
-    assert logs_key_policy_problems(key["policy"], names.log_groups) == []
+    assert logs_key_policy_problems(key["policy"], log_group_names) == []
 
 
-def test_the_original_failure_a_policy_without_the_encryption_context_condition_is_caught(logs_key, names):
+def test_the_original_failure_a_policy_without_the_encryption_context_condition_is_caught(logs_key, log_group_names):
     _, key = logs_key
     policy = json.loads(key["policy"])
     for s in policy["Statement"]:
         s.pop("Condition", None)  # the post-mortem's key policy: the logs principal with no encryption context
-    (problem,) = logs_key_policy_problems(json.dumps(policy), names.log_groups)
+    (problem,) = logs_key_policy_problems(json.dumps(policy), log_group_names)
     assert "no kms:EncryptionContext:aws:logs:arn condition" in problem
 
 
@@ -128,11 +122,11 @@ def test_the_original_failure_a_policy_without_the_encryption_context_condition_
         ("a missing GenerateDataKey*", lambda s: s["Action"].remove("kms:GenerateDataKey*")),
     ],
 )
-def test_other_ways_to_break_log_group_encryption_are_caught(logs_key, names, mistake, mutate):
+def test_other_ways_to_break_log_group_encryption_are_caught(logs_key, log_group_names, mistake, mutate):
     _, key = logs_key
     policy = json.loads(key["policy"])
     mutate(next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsEncryptsWorkflowLogGroups"))
-    assert logs_key_policy_problems(json.dumps(policy), names.log_groups), mistake
+    assert logs_key_policy_problems(json.dumps(policy), log_group_names), mistake
 
 
 @pytest.mark.parametrize("alias", ["logs_key_alias", "data_key_alias"])
@@ -144,15 +138,15 @@ def test_every_key_is_symmetric_rotated_and_for_encryption(encryption_stack, nam
 
 
 def test_the_key_deletion_window_comes_from_settings(encryption_stack, settings):
-    windows = [key["deletion_window_in_days"] for key in encryption_stack.resources("aws_kms_key").values()]
+    windows = [key["deletion_window_in_days"] for key in encryption_stack.named("aws_kms_key").values()]
     assert windows == [settings.key_deletion_window_days] * 2 == [10, 10]
 
 
 def test_each_key_has_an_alias_naming_its_purpose_and_environment(encryption_stack):
-    aliases = sorted(a["name"] for a in encryption_stack.resources("aws_kms_alias").values())
+    aliases = sorted(a["name"] for a in encryption_stack.named("aws_kms_alias").values())
     assert aliases == ["alias/payment-workflow-data-qa", "alias/payment-workflow-logs-qa"]
-    targets = {reference(a["target_key_id"]) for a in encryption_stack.resources("aws_kms_alias").values()}
-    assert targets == {f"aws_kms_key.{name}.key_id" for name in encryption_stack.resources("aws_kms_key")}
+    targets = {reference(a["target_key_id"]) for a in encryption_stack.named("aws_kms_alias").values()}
+    assert targets == {f"aws_kms_key.{name}.key_id" for name in encryption_stack.named("aws_kms_key")}
 
 
 def test_every_resource_is_tagged_with_project_environment_and_owner(encryption_stack, settings):
@@ -164,7 +158,7 @@ def test_every_resource_is_tagged_with_project_environment_and_owner(encryption_
 
 
 def test_every_propagation_wait_lasts_as_configured(encryption_stack, settings):
-    durations = [sleep["create_duration"] for sleep in encryption_stack.resources("time_sleep").values()]
+    durations = [sleep["create_duration"] for sleep in encryption_stack.named("time_sleep").values()]
     assert durations == [settings.kms_propagation_wait] * 2 == ["45s", "45s"]
 
 

@@ -11,7 +11,7 @@ from tests.synthesized import reference
 def key_check(app_stack) -> tuple[str, dict]:
     """The check of the log-group key (the data key has its own, tested with the data key)."""
     (found,) = [
-        (name, data) for name, data in app_stack.data_sources("aws_kms_key").items()
+        (name, data) for name, data in app_stack.named_data("aws_kms_key").items()
         if data["key_id"] == "${data.terraform_remote_state.encryption.outputs.logs_key_arn}"
     ]
     return found
@@ -45,7 +45,7 @@ def test_the_key_check_message_says_what_to_do(key_check):
 
 def test_every_log_group_depends_on_the_key_check(key_check, app_stack):
     name, _ = key_check
-    for group in app_stack.resources("aws_cloudwatch_log_group").values():
+    for group in app_stack.named("aws_cloudwatch_log_group").values():
         assert f"data.aws_kms_key.{name}" in group["depends_on"]
 
 

@@ -50,7 +50,7 @@ def test_the_hash_changes_when_the_code_changes(handlers_copy):
 
 
 def test_both_functions_deploy_the_synthesized_package_with_its_hash(app_stack):
-    functions = list(app_stack.resources("aws_lambda_function").values())
+    functions = list(app_stack.named("aws_lambda_function").values())
     package = (app_stack.working_dir / functions[0]["filename"]).read_bytes()
     for function in functions:
         assert (app_stack.working_dir / function["filename"]).read_bytes() == package

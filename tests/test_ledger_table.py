@@ -56,4 +56,4 @@ def test_a_dev_synth_has_an_unprotected_ledger_and_unreserved_functions(tmp_path
     app = synthesize(dev, tmp_path).stack("app")
     _, table = app.only("aws_dynamodb_table")
     assert table["deletion_protection_enabled"] is False
-    assert all("reserved_concurrent_executions" not in f for f in app.resources("aws_lambda_function").values())
+    assert all("reserved_concurrent_executions" not in f for f in app.named("aws_lambda_function").values())

@@ -9,7 +9,7 @@ from tests.synthesized import reference
 
 @pytest.fixture(scope="session")
 def log_groups(app_stack) -> dict[str, dict]:
-    return {group["name"]: group for group in app_stack.resources("aws_cloudwatch_log_group").values()}
+    return {group["name"]: group for group in app_stack.named("aws_cloudwatch_log_group").values()}
 
 
 def test_the_app_stack_creates_exactly_the_three_workflow_log_groups(log_groups):

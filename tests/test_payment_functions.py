@@ -16,14 +16,14 @@ FUNCTIONS = {
 
 @pytest.fixture(scope="session")
 def functions(app_stack) -> dict[str, tuple[str, dict]]:
-    by_name = {f["function_name"]: (tf_name, f) for tf_name, f in app_stack.resources("aws_lambda_function").items()}
+    by_name = {f["function_name"]: (tf_name, f) for tf_name, f in app_stack.named("aws_lambda_function").items()}
     return {kind: by_name[name] for kind, (name, _) in FUNCTIONS.items()}
 
 
 def role_of(app_stack, function: dict) -> tuple[str, dict]:
     role_address = reference(function["role"]).removesuffix(".arn")
     role_name = role_address.split(".")[1]
-    return role_name, app_stack.resources("aws_iam_role")[role_name]
+    return role_name, app_stack.named("aws_iam_role")[role_name]
 
 
 def policy_of(app_stack, role_name: str) -> dict:
@@ -31,12 +31,12 @@ def policy_of(app_stack, role_name: str) -> dict:
 
 
 def log_group_named(app_stack, name: str) -> str:
-    (tf_name,) = [n for n, g in app_stack.resources("aws_cloudwatch_log_group").items() if g["name"] == name]
+    (tf_name,) = [n for n, g in app_stack.named("aws_cloudwatch_log_group").items() if g["name"] == name]
     return tf_name
 
 
 def test_there_are_exactly_the_two_payment_functions(app_stack):
-    names = sorted(f["function_name"] for f in app_stack.resources("aws_lambda_function").values())
+    names = sorted(f["function_name"] for f in app_stack.named("aws_lambda_function").values())
     assert names == sorted(name for name, _ in FUNCTIONS.values())
 
 

@@ -10,7 +10,10 @@ SETTING = re.compile(r"\"(PAYMENT_[A-Z_]+)\"")  # read by name, as a string lite
 
 
 def settings_read_by_the_code() -> set[str]:
-    return {name for path in (ROOT / "payment_constructs").glob("*.py") for name in SETTING.findall(path.read_text())}
+    """Settings named in any of the project's packages (constructs, fast path, review, local run), not its tests."""
+    packages = [init.parent for init in ROOT.glob("*/__init__.py") if init.parent.name != "tests"]
+    sources = [path for package in packages for path in package.rglob("*.py")]
+    return {name for path in sources for name in SETTING.findall(path.read_text())}
 
 
 def settings_in_the_readme_table() -> set[str]:

@@ -30,7 +30,7 @@ def test_state_files_live_outside_cdktf_out_in_the_configured_folder(encryption_
 def test_the_app_stack_reads_the_encryption_state_from_the_file_the_encryption_stack_writes(
     encryption_stack, app_stack
 ):
-    remote = app_stack.data_sources("terraform_remote_state")["encryption"]
+    remote = app_stack.named_data("terraform_remote_state")["encryption"]
     assert remote["backend"] == "local"
     assert resolved(app_stack, remote["config"]["path"]) == resolved(
         encryption_stack, encryption_stack.backend[1]["path"]
@@ -68,7 +68,7 @@ def test_the_s3_backend_keeps_one_locked_encrypted_key_per_stack_and_environment
             "encrypt": True,
             "use_lockfile": True,
         }
-    remote = app.data_sources("terraform_remote_state")["encryption"]
+    remote = app.named_data("terraform_remote_state")["encryption"]
     assert remote["backend"] == "s3"
     assert remote["config"]["bucket"] == "acme-terraform-state"
     assert remote["config"]["key"] == "payment-workflow/qa/encryption.tfstate"

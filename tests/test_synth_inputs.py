@@ -108,4 +108,6 @@ def local_imports(path: Path, seen: set[Path]) -> set[Path]:
 def test_every_project_module_the_app_imports_is_an_input():
     imported = local_imports(ROOT / "main.py", set())
     assert ROOT / "payment_constructs" / "state_machine.py" in imported  # the walk follows the app
+    assert ROOT / "synth_speed" / "lazy_jsii_index.py" in imported  # and the fast path it loads first
+    assert ROOT / "handlers" / "contract.py" in imported  # and what the constructs share with the handlers
     assert imported <= set(synth_inputs.input_files(ROOT))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUT_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Makefile", "tools/synth_inputs.py")
-INPUT_DIRS = ("payment_constructs", "handlers")
+INPUT_DIRS = ("payment_constructs", "handlers", "synth_speed")
 SETTING_PREFIXES = ("PAYMENT_", "CDKTF_")
 # Read by other tools, never by the app: CDKTF_OUTDIR is where the output goes, not what it says (it may differ
 # between callers); PAYMENT_REVIEW_ALLOW_REPLACE is the change review's acknowledgement (synth_review).

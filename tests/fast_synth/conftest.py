@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from payment_constructs import fast_synth  # noqa: E402  (needs the repo root on sys.path)
+from synth_speed import fast_synth  # noqa: E402  (needs the repo root on sys.path)
 
 
 def pytest_configure(config: pytest.Config) -> None:

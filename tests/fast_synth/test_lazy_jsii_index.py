@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from jsii._kernel import Kernel
 
-from payment_constructs import lazy_jsii_index
+from synth_speed import lazy_jsii_index
 
 GENERATED_INDEX = """\
 "use strict";
@@ -302,7 +302,7 @@ def test_switched_off_fast_synth_leaves_the_kernel_alone(
 def test_the_session_synth_loaded_the_aws_provider_from_a_lazy_tarball(synthesized: object) -> None:
     """The suite's one synth (tests/conftest.py) went through the fast path; tests/test_synth_identity.py proves
     that path writes what a stock synth writes."""
-    from payment_constructs import fast_synth
+    from synth_speed import fast_synth
 
     if not fast_synth.optimizations_requested():
         pytest.skip(f"{fast_synth.ENV_VAR} switched the fast path off for this run")

@@ -15,13 +15,13 @@ import pytest
 
 from local_run.emulator import LocalWorkflow, local_workflow
 from local_run.stack import WorkflowStack, read_stack
-from tests.synthesized import SynthesizedApp
+from payment_constructs.stack_contract import APP_STACK
+from synth_review.synthesized import SynthesizedApp
 
 
 @pytest.fixture(scope="package")
 def workflow_stack(synthesized: SynthesizedApp) -> WorkflowStack:
-    app = synthesized.stack("app")
-    return read_stack(app.document, app.working_dir)
+    return read_stack(synthesized.stack(APP_STACK))
 
 
 @pytest.fixture(scope="package")

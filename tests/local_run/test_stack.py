@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from local_run.stack import StackError, WorkflowStack, read_stack
+from synth_review.synthesized import Stack, SynthesizedTreeError
 
 
 def test_both_functions_are_read_with_their_handler_and_an_existing_package(workflow_stack: WorkflowStack) -> None:
@@ -25,6 +26,10 @@ def test_the_region_is_the_aws_providers(workflow_stack: WorkflowStack) -> None:
     assert workflow_stack.region == "eu-west-1"  # tests/conftest.py's PAYMENT_AWS_REGION
 
 
+def _stack(document: dict[str, object]) -> Stack:
+    return Stack("app", document, Path("/stack"), ())
+
+
 def _document(function: dict[str, object]) -> dict[str, object]:
     return {
         "resource": {
@@ -36,19 +41,19 @@ def _document(function: dict[str, object]) -> dict[str, object]:
 
 
 def test_a_package_path_under_path_module_is_found_in_the_stack_folder() -> None:
-    stack = read_stack(_document({"filename": "${path.module}/assets/a.zip"}), Path("/stack"))
+    stack = read_stack(_stack(_document({"filename": "${path.module}/assets/a.zip"})))
 
     assert stack.functions[0].zip_path == Path("/stack/assets/a.zip")
 
 
 def test_a_function_without_a_zip_package_is_refused() -> None:
     with pytest.raises(StackError, match="only zip packages run locally"):
-        read_stack(_document({"image_uri": "repo:tag"}), Path("/stack"))
+        read_stack(_stack(_document({"image_uri": "repo:tag"})))
 
 
 def test_a_stack_without_a_state_machine_is_refused() -> None:
     document = _document({"filename": "a.zip"})
     del document["resource"]["aws_sfn_state_machine"]  # type: ignore[index]
 
-    with pytest.raises(StackError, match="expected exactly one aws_sfn_state_machine"):
-        read_stack(document, Path("/stack"))
+    with pytest.raises(SynthesizedTreeError, match="expected exactly one aws_sfn_state_machine"):
+        read_stack(_stack(document))

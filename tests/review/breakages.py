@@ -160,6 +160,16 @@ def _whole_map_of_the_right_sleep(documents: Documents) -> None:
     check["key_id"] = '${lookup(data.terraform_remote_state.encryption.outputs.data_key_arn, "key_arn")}'
 
 
+def _index_syntax(documents: Documents) -> None:
+    """outputs["..."] and a whole triggers map read by attribute: other spellings of the same sound wiring."""
+    data_sleep, _ = sleep(documents, "data_key")
+    documents["encryption"]["output"]["data_key_arn"]["value"] = f"${{time_sleep.{data_sleep}.triggers}}"
+    check = documents["app"]["data"]["aws_kms_key"]["data_key_check"]
+    check["key_id"] = '${data.terraform_remote_state.encryption.outputs["data_key_arn"].key_arn}'
+    _, group = named(documents, "app", "aws_cloudwatch_log_group", "validation")
+    group["kms_key_id"] = '${data.terraform_remote_state.encryption.outputs["logs_key_arn"]}'
+
+
 def _data_check_on_a_literal_alias(documents: Documents) -> None:
     documents["app"]["data"]["aws_kms_key"]["data_key_check"]["key_id"] = "alias/payment-workflow-data-dev"
 
@@ -195,6 +205,66 @@ def _missing_trigger(documents: Documents) -> None:
 def _policy_from_a_document(documents: Documents) -> None:
     _, body = key(documents, "data_key")
     body["policy"] = "${data.aws_iam_policy_document.data_key.json}"
+
+
+def _policy_moved_to_a_policy_resource(mistake: Callable[[dict[str, Any]], None] | None = None):
+    """The logs key's policy set by an aws_kms_key_policy resource instead of the key's argument (maybe broken)."""
+
+    def change(documents: Documents) -> None:
+        name, body = key(documents, "logs_key")
+        policy = json.loads(body.pop("policy"))
+        if mistake:
+            mistake(next(s for s in policy["Statement"] if s.get("Sid") == LOGS_SID))
+        documents["encryption"]["resource"]["aws_kms_key_policy"] = {
+            "logs_key_policy": {"key_id": f"${{aws_kms_key.{name}.id}}", "policy": json.dumps(policy)}}
+
+    return change
+
+
+def _deny_everyone_decrypt(documents: Documents) -> None:
+    add_statement("logs_key", {"Sid": "NoDecrypt", "Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt*",
+                               "Resource": "*"})(documents)
+
+
+def _remove_account_statement(documents: Documents) -> None:
+    edit_statements(documents, "data_key", lambda statements: statements.remove(
+        next(s for s in statements if s.get("Sid") == ACCOUNT_SID)))
+
+
+def _lookup_in_the_whole_outputs_map(straight_from_key: bool) -> Callable[[Documents], None]:
+    def change(documents: Documents) -> None:
+        if straight_from_key:
+            _output_straight_from_key("logs_key", "logs_key_arn")(documents)
+        _, group = named(documents, "app", "aws_cloudwatch_log_group", "validation")
+        group["kms_key_id"] = '${lookup(data.terraform_remote_state.encryption.outputs, "logs_key_arn")}'
+
+    return change
+
+
+def _literal_key_inside_coalesce(documents: Documents) -> None:
+    _, group = named(documents, "app", "aws_cloudwatch_log_group", "validation")
+    group["kms_key_id"] = f'${{coalesce("{LITERAL_KEY_ARN}", data.terraform_remote_state.encryption.outputs.x)}}'
+
+
+def _state_machine_on_a_literal_alias(documents: Documents) -> None:
+    _, machine = next(iter(resources(documents, "app", "aws_sfn_state_machine").items()))
+    machine["encryption_configuration"]["kms_key_id"] = "alias/payment-workflow-data-dev"
+
+
+def _log_group_through_an_alias_data_source(documents: Documents) -> None:
+    documents["app"]["data"]["aws_kms_alias"] = {"logs": {"name": "alias/payment-workflow-logs-dev"}}
+    _, group = named(documents, "app", "aws_cloudwatch_log_group", "validation")
+    group["kms_key_id"] = "${data.aws_kms_alias.logs.target_key_arn}"
+
+
+def _zero_wait(documents: Documents) -> None:
+    _, body = sleep(documents, "logs_key")
+    body["create_duration"] = "0s"
+
+
+def _literal_regional_logs_principal(documents: Documents) -> None:
+    region = documents["encryption"]["provider"]["aws"][0]["region"]
+    logs_statement(_set("Principal", {"Service": f"logs.{region}.amazonaws.com"}))(documents)
 
 
 def _statement(sid: str, principal: Any, action: Any = "kms:Decrypt", **extra: Any) -> dict[str, Any]:
@@ -266,8 +336,31 @@ BREAKAGES = [
     Breakage("a function on a literal key ARN", "sleep-bypassed", _lambda_on_a_literal_key),
     Breakage("a log group on a literal alias", "sleep-bypassed", _log_group_on_a_literal_alias),
     Breakage("an output naming a trigger the wait does not have", "sleep-bypassed", _missing_trigger),
+    Breakage("the logs key read straight from the key, looked up in the whole outputs map", "sleep-bypassed",
+             _lookup_in_the_whole_outputs_map(straight_from_key=True)),
+    Breakage("a literal key ARN inside coalesce()", "sleep-bypassed", _literal_key_inside_coalesce),
+    Breakage("the state machine on a literal alias, nested in encryption_configuration", "sleep-bypassed",
+             _state_machine_on_a_literal_alias),
+    Breakage("a log group on a data aws_kms_alias", "sleep-bypassed", _log_group_through_an_alias_data_source),
+    Breakage("the logs key's wait of 0s", "sleep-bypassed", _zero_wait),
+    # More ways around the policy rules.
+    Breakage("the post-mortem's mistake in an aws_kms_key_policy resource", "logs-key-condition",
+             _policy_moved_to_a_policy_resource(lambda s: s.pop("Condition"))),
+    Breakage("an unconditional Deny of kms:Decrypt* to everyone", "logs-key-principal", _deny_everyone_decrypt),
+    Breakage("no account statement", "key-account-statement", _remove_account_statement),
+    Breakage("the account statement under a condition", "key-account-statement",
+             lambda d: edit_statement(d, "data_key", ACCOUNT_SID, _set(
+                 "Condition", {"StringEquals": {"aws:PrincipalTag/team": "payments"}}))),
+    Breakage("a wildcard account in a root ARN", "key-principal-wildcard",
+             add_statement("data_key", _statement("AnyRoot", {"AWS": "arn:aws:iam::*:root"}))),
 ]
 
 SOUND_CHANGES = [
     Breakage("the whole triggers map of the key's own wait, looked up", "", _whole_map_of_the_right_sleep),
+    Breakage("the logs key looked up in the whole outputs map", "", _lookup_in_the_whole_outputs_map(False)),
+    Breakage("the logs key's policy in an aws_kms_key_policy resource", "", _policy_moved_to_a_policy_resource()),
+    Breakage("the logs statement's Resource as a list", "", logs_statement(_set("Resource", ["*"]))),
+    Breakage("outputs read with index syntax and a map key by attribute", "", _index_syntax),
+    Breakage("the regional logs principal with the provider's region written out", "",
+             _literal_regional_logs_principal),
 ]

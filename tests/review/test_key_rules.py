@@ -15,6 +15,7 @@ import pytest
 
 from synth_review import key_policy
 from synth_review.findings import Finding
+from synth_review.key_flow import key_uses
 from synth_review.key_policy import ServicePrincipal
 from synth_review.rules import RULES, findings
 from synth_review.synthesized import load
@@ -22,6 +23,7 @@ from tests.review.breakages import BREAKAGES, SOUND_CHANGES, Breakage, add_state
 from tests.review.conftest import rewrite_stacks
 
 ROOT = Path(__file__).resolve().parents[2]
+STATEMENT_MISSING = {"logs-key-principal", "key-account-statement"}
 POLICY_RULES = {rule for rule in RULES if rule.startswith(("logs-key-", "key-principal", "key-foreign", "key-service"))}
 
 
@@ -48,13 +50,22 @@ def test_a_key_mistake_fails_the_review_with_a_finding_naming_its_rule(review_ap
     assert finding.stack in ("encryption", "app") and finding.subject and finding.message
     if breakage.rule in POLICY_RULES:
         assert finding.subject.startswith("aws_kms_key."), finding.line()
-        assert finding.statement, "a key-policy finding names its statement"
+        blamed = [f for f in named if f.statement]  # a missing statement has none to name; a wrong one does
+        assert blamed or breakage.rule in STATEMENT_MISSING, "a key-policy finding names its statement"
 
 
 @pytest.mark.parametrize("change", SOUND_CHANGES, ids=lambda b: b.name)
 def test_a_sound_variant_of_the_wiring_passes(review_app, change: Breakage):
     change.change(documents(review_app))
     assert review_findings(review_app) == []
+    assert all(use.route.key for use in key_uses(review_app)), "a key value the review did not follow to its key"
+
+
+def test_a_key_value_the_review_cannot_follow_fails_rather_than_passing_unseen(review_app):
+    group = next(iter(review_app.stack("app").document["resource"]["aws_cloudwatch_log_group"].values()))
+    group["kms_key_id"] = "${var.logs_key_arn}"
+    (finding,) = review_findings(review_app)
+    assert finding.rule == "sleep-bypassed" and "leads to no aws_kms_key the review can follow" in finding.message
 
 
 def test_a_wildcard_inside_arn_equals_is_its_own_finding(review_app):

@@ -7,7 +7,7 @@ work, on the Python side and in jsii's Node kernel (the output stays byte-identi
 before anything imports cdktf or a provider, and :func:`after_synth` right after
 ``app.synth()``::
 
-    from payment_constructs import fast_synth
+    from synth_speed import fast_synth
 
     fast_synth.enable()  # before cdktf / provider imports
     ...
@@ -63,7 +63,7 @@ The levers, and why each one cannot change what is synthesized
    at shutdown skip them. It runs after ``app.synth()`` has written every file.
 
 4. **The Node kernel requires provider JavaScript on demand**
-   (:mod:`payment_constructs.lazy_jsii_index`). Even with lever 1, ``._jsii`` loads the
+   (:mod:`synth_speed.lazy_jsii_index`). Even with lever 1, ``._jsii`` loads the
    AWS assembly, and jsii's Node kernel ``require``s the provider's ``lib/index.js``, which
    eagerly ``require``s 2,212 modules (about 224 MB of JavaScript, about 490 MB of Node
    heap). :func:`enable` wraps ``jsii._kernel.Kernel.load`` so that, for
@@ -90,21 +90,8 @@ The levers, and why each one cannot change what is synthesized
    ``JSII_RUNTIME_PACKAGE_CACHE=disabled`` the kernel ignores runtime indexes: the lazy
    ``index.js`` still saves the JavaScript, but the ``.jsii`` is parsed every run.
 
-Measured with ``rm -f cdktf.out/.synth-inputs.sha256 && make synth`` (this app, both
-stacks; medians of 5, 2 cores; peaks are resident memory sampled from ``/proc`` every 20 ms;
-"tree" is make, Python, and jsii's two Node processes; "Node" is the kernel process):
-
-=======================================  ========  ========  ===========  =========
-run                                      wall (s)  tree MB   Node MB      Python MB
-=======================================  ========  ========  ===========  =========
-stock (switched off)                      17.9      1238      620          568
-levers 1-3 (the fast path before 4)        4.5       712      621           42
-all levers (what enable does)              1.5       245      154           41
-first run: builds the derived tarball      6.1       818      657           44
-=======================================  ========  ========  ===========  =========
-
-The last row is the first synth after the provider or jsii changes (median of 2 runs, each
-with an empty cache); every later run is the row above it.
+What each lever saves, in time and memory, is measured by ``bench/run.py`` and recorded in
+``bench/results.md`` (the only place figures are kept, so they cannot disagree).
 
 With levers 1 and 4 working, levers 2 and 3 save little (the heap is small); they are kept
 as insurance for when a provider falls back to its eager import, where they alone halve
@@ -142,7 +129,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import CodeType, ModuleType
 
-from payment_constructs import lazy_jsii_index
+from synth_speed import lazy_jsii_index
 
 __all__ = [
     "DEFAULT_LAZY_PACKAGES",

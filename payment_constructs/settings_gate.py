@@ -1,4 +1,4 @@
-"""What main.py does before cdktf loads: settings, or one clear line and exit 2."""
+"""The settings gate main.py passes before cdktf loads: valid settings, or one clear line per problem and exit 2."""
 
 from __future__ import annotations
 

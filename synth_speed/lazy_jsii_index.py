@@ -26,7 +26,7 @@ the original>/``; the cache is ``PROJECT_ROOT/.tools/lazy-jsii`` (git-ignored) u
 Safety: anything unexpected (an ``index.js`` line the generator does not write, a required
 module missing from the tarball, node failing, an I/O error, jsii internals that moved) logs
 a warning and the kernel loads the original tarball: stock behaviour, never an error. The
-lever is switched with the rest of the fast path (``payment_constructs.fast_synth``).
+lever is switched with the rest of the fast path (``synth_speed.fast_synth``).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ _SOURCE_MAP = re.compile(r"//# sourceMappingURL=\S+")
 
 _LAZY_HEADER = """\
 "use strict";
-// Derived from the package's lib/index.js by payment_constructs/lazy_jsii_index.py:
+// Derived from the package's lib/index.js by synth_speed/lazy_jsii_index.py:
 // each namespace is required the first time it is read, then stays a plain property.
 Object.defineProperty(exports, "__esModule", { value: true });
 function lazy(name, path) {
