@@ -51,8 +51,18 @@ FORCES_REPLACEMENT: tuple[ForcesReplacement, ...] = (
               "function_name", "package_type", "tenancy_config"),
     *_entries("aws_iam_role", f"{AWS_DOCS} iam_role: Forces new resource", "name", "name_prefix"),
     *_entries("aws_iam_role_policy", f"{AWS_SCHEMA} iam/role_policy.go: ForceNew", "name", "name_prefix", "role"),
-    # Not deployed yet; issue 14 (alerts) adds them.
+    # The alerting resources (issue 14).
     *_entries("aws_sns_topic", f"{AWS_SCHEMA} sns/topic.go: ForceNew", "name", "name_prefix", "fifo_topic"),
+    *_entries("aws_sns_topic_policy", f"{AWS_SCHEMA} sns/topic_policy.go: ForceNew", "arn"),
+    *_entries("aws_cloudwatch_metric_alarm", f"{AWS_SCHEMA} cloudwatch/metric_alarm.go: ForceNew", "alarm_name"),
+    *_entries("aws_cloudwatch_dashboard", f"{AWS_SCHEMA} cloudwatch/dashboard.go: ForceNew", "dashboard_name"),
+    *_entries("aws_cloudwatch_log_metric_filter", f"{AWS_SCHEMA} logs/metric_filter.go: ForceNew",
+              "name", "log_group_name"),
+    *_entries("aws_cloudwatch_event_rule", f"{AWS_SCHEMA} events/rule.go: ForceNew",
+              "name", "name_prefix", "event_bus_name"),
+    *_entries("aws_cloudwatch_event_target", f"{AWS_SCHEMA} events/target.go: ForceNew",
+              "rule", "target_id", "event_bus_name"),
+    *_entries("aws_config_config_rule", f"{AWS_SCHEMA} configservice/config_rule.go: ForceNew", "name"),
     *_entries("aws_s3_bucket", f"{AWS_DOCS} s3_bucket: Forces new resource", "bucket", "bucket_prefix"),
     # "When the keys or values of this argument are updated, Terraform will re-perform the desired action"
     # (provider page, Resource "Triggers"): the sleep is destroyed and created again, which is the wait re-running.

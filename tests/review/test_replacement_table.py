@@ -74,7 +74,7 @@ def test_an_attribute_updated_in_place_is_not_a_replacement(resource_type, attri
 
 
 def test_a_change_to_a_type_the_table_does_not_know_is_never_called_in_place():
-    (change,) = changed(ForcesReplacement("aws_cloudwatch_dashboard", "dashboard_name", "-"))
+    (change,) = changed(ForcesReplacement("aws_cloudwatch_composite_alarm", "alarm_name", "-"))
     assert change.severity is Severity.REPLACED
     assert change.headline.startswith("updated, perhaps REPLACED")
 
