@@ -96,7 +96,7 @@ graphviz:
 		"(brew install graphviz, dnf install graphviz)" >&2; exit 2; fi
 
 # Exit status through make. GNU make ends with 2 whenever a recipe fails, whatever status the recipe had (its
-# MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the one goal
+# MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the only goal
 # is `review` or `run-local`, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
 # status in a file, and ends in question mode: with 1 when the tool said 1 (a rule failed, an outcome differs), with 2
 # when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once
@@ -106,7 +106,9 @@ STATUS_GOALS := review run-local
 # the outer make's to give. Run directly (no GOAL_STATUS_FILE), the recipe fails with the tool's status.
 keep_status = status=0; $(1) || status=$$?; \
 	$(if $(GOAL_STATUS_FILE),echo $$status > $(GOAL_STATUS_FILE),exit $$status)
-ifeq ($(MAKELEVEL)$(words $(MAKECMDGOALS))$(filter $(STATUS_GOALS),$(MAKECMDGOALS)),01$(MAKECMDGOALS))
+# Only the outer make (the sub-make is given GOAL_STATUS_FILE), and only when one status goal is the only goal.
+ONE_STATUS_GOAL := $(words $(MAKECMDGOALS))$(filter $(STATUS_GOALS),$(MAKECMDGOALS))
+ifeq ($(origin GOAL_STATUS_FILE)$(ONE_STATUS_GOAL),undefined1$(MAKECMDGOALS))
 STATUS_GOAL := $(MAKECMDGOALS)
 STATUS_FILE := $(shell mktemp)
 MAKEFLAGS += -q
