@@ -7,6 +7,8 @@ This module imports nothing from cdktf, so validation costs milliseconds and run
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -20,7 +22,7 @@ from handlers.contract import DEFAULT_MAX_AMOUNT
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What `make clean` deletes (the Makefile's clean target; tests/test_settings.py holds the two equal) and the synth
 # output, which every synth rewrites: Terraform state kept inside either would be lost without a word.
-REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".pytest_cache")
+REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".cdktf.out.tmp-*", ".pytest_cache")
 DEFAULT_SYNTH_OUTDIR = "cdktf.out"
 
 # CloudWatch Logs PutRetentionPolicy accepts only these values. "Never expire" (no policy) is not offered: every
@@ -324,7 +326,10 @@ def _state_dir(synth_outdir: str | None) -> Callable[[str], Path]:
     Checked both as written (made absolute, ``..`` folded) and with symlinks resolved, against both forms of each
     doomed folder: a symlink into cdktf.out, or cdktf.out itself a symlink, must not slip through.
     """
-    doomed = {name: _both_forms(PROJECT_ROOT / name) for name in REMOVED_BY_MAKE_CLEAN}
+    literal = [name for name in REMOVED_BY_MAKE_CLEAN if not glob.has_magic(name)]
+    patterns = [name for name in REMOVED_BY_MAKE_CLEAN if glob.has_magic(name)]
+    doomed = {name: _both_forms(PROJECT_ROOT / name) for name in literal}
+    roots = _both_forms(PROJECT_ROOT)
     if synth_outdir:
         doomed[f"CDKTF_OUTDIR={shown(synth_outdir)}"] = _both_forms(_from_project_root(synth_outdir))
     rule = "use a folder outside the synth output and what make clean deletes (default terraform-state)"
@@ -339,6 +344,14 @@ def _state_dir(synth_outdir: str | None) -> Callable[[str], Path]:
         for name, removed in doomed.items():
             if any(form == folder or folder in form.parents for form in forms for folder in removed):
                 raise ValueError(f"is inside {name}, which make clean or the next synth deletes; {rule}")
+        # A glob of `make clean` (a killed synth's leftovers) deletes whatever top-level folder its name matches.
+        for pattern in patterns:
+            if any(
+                folder.parent in roots and fnmatch.fnmatchcase(folder.name, pattern)
+                for form in forms
+                for folder in (form, *form.parents)
+            ):
+                raise ValueError(f"is inside {pattern}, which make clean or the next synth deletes; {rule}")
         return path
 
     return parse
