@@ -30,3 +30,5 @@ class RoutedError(StrEnum):
 
     PAYMENT_VALIDATION = "PaymentValidationError"
     IDEMPOTENCY_CONFLICT = "IdempotencyConflictError"
+    # Processing re-validates its input and refuses what validation would not have returned (defence in depth).
+    PAYMENT_CONTRACT = "PaymentContractError"

@@ -1,5 +1,12 @@
 """Second state of the payment workflow: record the payment exactly once.
 
+Nothing is recorded that validation would not have returned: the payment is
+run through the validation handler's own ``validate_payment`` again, and
+must come out unchanged (canonical amount, upper-case currency, no extra
+keys). Anything else -- a direct invocation, a test console, a future second
+caller, a wrong InputPath -- is refused with PaymentContractError before any
+write, and the state machine routes it to ProcessingFailed.
+
 Step Functions may run this task more than once for one payment (Retry after
 a timeout whose write did land, a client resubmitting the same payment), so
 ``payment_id`` is an idempotency key:
@@ -28,19 +35,27 @@ import os
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from handlers.contract import LEDGER_KEY, LEDGER_TABLE_ENV
-from handlers.validation import PaymentValidationError
+from handlers.contract import DEFAULT_MAX_AMOUNT, LEDGER_KEY, LEDGER_TABLE_ENV
+from handlers.validation import (
+    Payment,
+    PaymentValidationError,
+    configured_max_amount,
+    describe_problems,
+    loggable_payment_id,
+    validate_payment,
+)
 
 logger = logging.getLogger(__name__)
 
 STATUS_PROCESSED: Final = "PROCESSED"
-# (path, key) pairs that must hold non-empty strings; None means top level.
+# (path, key) pairs of the contract's string fields; None means top level. All but payment_id identify a payment.
 REQUIRED_STRINGS: Final = (
     (None, "payment_id"),
     (None, "amount"),
@@ -65,13 +80,28 @@ class IdempotencyConflictError(Exception):
     """
 
 
+class PaymentContractError(Exception):
+    """The input is not a payment the validation step returns; nothing was recorded.
+
+    The class name is the Step Functions error name the state machine catches. Like a validation error it lists
+    field paths and rules, never values. Retrying cannot help: the caller must send what validation returns.
+    """
+
+    def __init__(self, problems: tuple[tuple[str, str], ...], omitted: int = 0) -> None:
+        self.problems = problems
+        self.omitted = omitted
+        super().__init__(describe_problems("payment refused by processing, not a validated payment", problems, omitted))
+
+
 class LedgerTableNotConfiguredError(RuntimeError):
     """LEDGER_TABLE is unset: a deployment bug, not a property of the payment."""
 
 
 def handler(event: Any, context: Any) -> Receipt:
     """Lambda entry point: record the validated payment and return its receipt."""
-    return process_payment(event, client=_dynamodb_client(), table_name=_ledger_table())
+    return process_payment(
+        event, client=_dynamodb_client(), table_name=_ledger_table(), max_amount=configured_max_amount()
+    )
 
 
 @functools.cache
@@ -93,11 +123,12 @@ def process_payment(
     *,
     client: Any,
     table_name: str,
+    max_amount: Decimal = Decimal(DEFAULT_MAX_AMOUNT),
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     new_transaction_id: Callable[[], str] = lambda: f"txn_{uuid.uuid4().hex}",
 ) -> Receipt:
-    """Record ``payment`` in the ledger once and return its receipt."""
-    _check_shape(payment)
+    """Record ``payment`` in the ledger once and return its receipt; PaymentContractError if it is not validated."""
+    payment = validated_payment(payment, max_amount=max_amount)
     payment_id = payment["payment_id"]
     fingerprint = payment_fingerprint(payment)
     receipt: Receipt = {
@@ -142,12 +173,7 @@ def payment_fingerprint(payment: Mapping[str, Any]) -> str:
 
 
 def _identity(payment: Mapping[str, Any]) -> dict[str, Any]:
-    """The identity fields, rebuilt from the contract's keys only.
-
-    Rebuilding (rather than copying the input's nested objects) keeps any
-    stray key of an unvalidated event out of both the fingerprint and the
-    ledger.
-    """
+    """The identity fields, rebuilt from the contract's keys only: what the fingerprint hashes."""
     identity: dict[str, Any] = {}
     for parent, name in REQUIRED_STRINGS:
         if parent is None:
@@ -158,38 +184,42 @@ def _identity(payment: Mapping[str, Any]) -> dict[str, Any]:
     return identity
 
 
-def _check_shape(payment: Any) -> None:
-    # Only validation output reaches here, but a wrong Step Functions
-    # InputPath or a manual StartExecution could feed anything; fail before
-    # writing rather than store a record that cannot be compared later.
-    if not isinstance(payment, Mapping):
-        raise PaymentValidationError([("event", "must be a validated payment object")])
-    problems = [
-        (name if parent is None else f"{parent}.{name}", "must be a non-empty string")
-        for parent, name in REQUIRED_STRINGS
-        if not _is_non_empty_string(payment if parent is None else payment.get(parent), name)
-    ]
-    if "metadata" in payment and not _is_string_map(payment["metadata"]):
-        problems.append(("metadata", "must be an object of strings"))
-    if problems:
-        raise PaymentValidationError(problems)
+def validated_payment(payment: Any, *, max_amount: Decimal) -> Payment:
+    """``payment`` if it is exactly what validation returns for it, else PaymentContractError.
+
+    The same validator, not a copy of its rules, so the two steps cannot drift apart. Equality with the canonical
+    form is what refuses a payment that merely looks validated: "125.5" USD, "500.00" JPY, "usd", an extra key.
+    """
+    try:
+        canonical = validate_payment(payment, max_amount=max_amount)
+    except PaymentValidationError as error:
+        _log_refusal(payment, error.problems)
+        raise PaymentContractError(error.problems, error.omitted) from None
+    differing = tuple(
+        (name, "is not in the canonical form the validation step returns")
+        for name in sorted(set(canonical) | set(payment), key=str)
+        if canonical.get(name) != payment.get(name) or type(canonical.get(name)) is not type(payment.get(name))
+    )
+    if differing:
+        _log_refusal(payment, differing)
+        raise PaymentContractError(differing)
+    return canonical
 
 
-def _is_non_empty_string(container: Any, name: str) -> bool:
-    if not isinstance(container, Mapping):
-        return False
-    value = container.get(name)
-    return isinstance(value, str) and value != ""
-
-
-def _is_string_map(value: Any) -> bool:
-    return isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+def _log_refusal(payment: Any, problems: tuple[tuple[str, str], ...]) -> None:
+    logger.warning(
+        "payment refused: not a validated payment",
+        extra={
+            "payment_id": loggable_payment_id(payment),
+            "problem_fields": sorted({path for path, _ in problems}),
+        },
+    )
 
 
 def _stored_payment(payment: Mapping[str, Any]) -> dict[str, Any]:
     stored = _identity(payment)
     if "metadata" in payment:
-        stored["metadata"] = dict(payment["metadata"])
+        stored["metadata"] = payment["metadata"]
     return stored
 
 

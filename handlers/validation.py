@@ -27,13 +27,20 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from typing import Any, Final
 
-from handlers.card_numbers import contains_card_number
+from handlers.card_numbers import MAX_SCAN_CHARACTERS, PAN_MAX_DIGITS, contains_card_number
 from handlers.contract import DEFAULT_MAX_AMOUNT, MAX_AMOUNT_ENV
 from handlers.currencies import MINOR_UNITS
 
 logger = logging.getLogger(__name__)
 
 MAX_REPORTED_PROBLEMS: Final = 50
+# Step Functions passes at most 256 KiB (262,144 bytes of UTF-8) between states, so no event it delivers holds more
+# characters of keys and text than this; a larger one (only possible by invoking the function directly) is refused
+# before any of it is scanned.
+MAX_EVENT_CHARACTERS: Final = MAX_SCAN_CHARACTERS
+# Longer than any amount the contract can accept (the ceiling has at most 12 digits before the point, 3 after):
+# refusing longer text before converting it keeps a hostile amount from costing anything.
+AMOUNT_MAX_CHARACTERS: Final = 40
 METADATA_MAX_KEYS: Final = 20
 METADATA_MAX_CHARS: Final = 256
 
@@ -72,14 +79,19 @@ class PaymentValidationError(Exception):
     hostile event cannot produce an error larger than Step Functions keeps.
     """
 
-    def __init__(self, problems: list[tuple[str, str]], omitted: int = 0) -> None:
+    def __init__(self, problems: list[tuple[str, str]] | tuple[tuple[str, str], ...], omitted: int = 0) -> None:
         self.problems: tuple[tuple[str, str], ...] = tuple(problems)
         self.omitted = omitted
-        count = len(self.problems) + omitted
-        noun = "problem" if count == 1 else "problems"
-        listed = "; ".join(f"{path}: {reason}" for path, reason in self.problems)
-        more = f"; and {omitted} more" if omitted else ""
-        super().__init__(f"payment rejected, {count} {noun}: {listed}{more}")
+        super().__init__(describe_problems("payment rejected", self.problems, omitted))
+
+
+def describe_problems(verdict: str, problems: tuple[tuple[str, str], ...], omitted: int) -> str:
+    """``<verdict>, <n> problem(s): <field>: <reason>; ...`` -- never a value, only field paths and rules."""
+    count = len(problems) + omitted
+    noun = "problem" if count == 1 else "problems"
+    listed = "; ".join(f"{path}: {reason}" for path, reason in problems)
+    more = f"; and {omitted} more" if omitted else ""
+    return f"{verdict}, {count} {noun}: {listed}{more}"
 
 
 @dataclass
@@ -120,7 +132,7 @@ def handler(event: Any, context: Any) -> Payment:
         logger.warning(
             "payment rejected",
             extra={
-                "payment_id": _loggable_payment_id(event),
+                "payment_id": loggable_payment_id(event),
                 "problem_fields": sorted({path for path, _ in error.problems}),
             },
         )
@@ -155,8 +167,10 @@ def validate_payment(event: Any, *, max_amount: Decimal) -> Payment:
     """Return the canonical form of ``event`` or raise listing every problem."""
     problems = _Problems()
     _reject_card_numbers(event, problems)
+    if problems.fields() == {_EVENT}:
+        raise problems.error()  # too large to scan: nothing else is worth checking
     if not isinstance(event, Mapping):
-        problems.add("event", "must be a JSON object")
+        problems.add(_EVENT, "must be a JSON object")
         raise problems.error()
 
     _check_field_names(event, problems)
@@ -186,13 +200,24 @@ def validate_payment(event: Any, *, max_amount: Decimal) -> Payment:
 
 
 def _reject_card_numbers(event: Any, problems: _Problems) -> None:
-    for path, text in _scalars_and_keys(event):
-        if not contains_card_number(text):
-            continue
+    try:
+        found = [path for path, text in _scalars_and_keys(event) if contains_card_number(text)]
+    except _TooLargeToScan:
+        problems.add(_EVENT, f"holds more than {MAX_EVENT_CHARACTERS} characters, more than Step Functions passes "
+                             "between states; it was not checked")
+        return
+    for path in found:
         if problems.full:
             problems.omitted += 1  # skip rendering a path nobody will see
         else:
             problems.add(_render_path(path), "contains a raw card number; send a token instead")
+
+
+_EVENT: Final = "event"
+
+
+class _TooLargeToScan(Exception):
+    pass
 
 
 # A path is a linked list of segments, (parent, segment), rendered only when
@@ -205,27 +230,37 @@ def _scalars_and_keys(root: Any) -> Iterator[tuple[_Path, str]]:
 
     Iterative, because a hostile event nested thousands deep must be rejected,
     not crash the handler with RecursionError. Numbers are included since a
-    PAN sent as a JSON number is still a PAN.
+    PAN sent as a JSON number is still a PAN. Every node and character counts
+    against MAX_EVENT_CHARACTERS (_TooLargeToScan past it), so the work is
+    bounded whatever the event's shape.
     """
     stack: list[tuple[_Path, Any]] = [(None, root)]
     seen: set[int] = set()
+    budget = MAX_EVENT_CHARACTERS
+
+    def spend(text: str) -> str:
+        nonlocal budget
+        budget -= len(text) + 1  # +1: an empty string or an empty container still costs a step
+        if budget < 0:
+            raise _TooLargeToScan
+        return text
+
     while stack:
         path, node = stack.pop()
         if isinstance(node, Mapping | list | tuple):
+            spend("")
             if id(node) in seen:
                 continue
             seen.add(id(node))
         if isinstance(node, Mapping):
             for key, value in node.items():
                 child = (path, _key_segment(key))
-                yield child, str(key)
+                yield child, spend(key if isinstance(key, str) else _scalar_text(key))
                 stack.append((child, value))
         elif isinstance(node, list | tuple):
             stack.extend(((path, f"[{index}]"), item) for index, item in enumerate(node))
-        elif isinstance(node, str):
-            yield path, node
-        elif isinstance(node, int | float) and not isinstance(node, bool):
-            yield path, _plain_number_text(node)
+        else:
+            yield path, spend(_scalar_text(node))
 
 
 def _render_path(path: _Path) -> str:
@@ -240,11 +275,20 @@ def _render_path(path: _Path) -> str:
     return rendered or "event"
 
 
-def _plain_number_text(number: int | float) -> str:
-    if isinstance(number, float) and not math.isfinite(number):
+def _scalar_text(scalar: Any) -> str:
+    """The text a PAN check reads in a scalar: a string itself, a number's digits, nothing for anything else."""
+    if isinstance(scalar, str):
+        return scalar
+    if isinstance(scalar, bool) or not isinstance(scalar, int | float):
         return ""
-    # "f" spells out 4.111111111111111e+15 as the digits a PAN check needs.
-    return format(number, "f") if isinstance(number, float) else str(number)
+    if isinstance(scalar, int):
+        # 20 or more digits in one run are an identifier, never a PAN (handlers/card_numbers.py), and str() of a
+        # 5,000-digit int raises ValueError: such a number needs no text at all.
+        return str(scalar) if -(10**PAN_MAX_DIGITS) < scalar < 10**PAN_MAX_DIGITS else ""
+    if not math.isfinite(scalar):
+        return ""
+    # The digits the JSON said, without an exponent: 4.111111111111111e+15 is read as 4111111111111111.
+    return format(Decimal(repr(scalar)), "f")
 
 
 def _child_path(parent: str, key: Any) -> str:
@@ -316,35 +360,50 @@ def _validate_amount(value: Any, currency: str | None, max_amount: Decimal, prob
 
 
 def _parse_amount(value: Any, problems: _Problems) -> Decimal | None:
-    # bool is an int subclass: without this check True would be an amount of 1.
-    if isinstance(value, bool):
-        problems.add("amount", "must be a decimal string or a number, not a boolean")
+    try:
+        return amount_as_decimal(value)
+    except _AmountRefused as refused:
+        problems.add("amount", str(refused))
         return None
+
+
+class _AmountRefused(Exception):
+    """Why an amount cannot be read as a number; the message is the rule, never the value."""
+
+
+def amount_as_decimal(value: Any) -> Decimal:
+    """The one path every amount takes to a Decimal, bounded in size before any conversion.
+
+    Each JSON spelling is checked for what can go wrong with it (a bool is an int subclass, a float may be NaN, a
+    string may be anything); whatever it was, the result is an exact Decimal of bounded size, or _AmountRefused.
+    """
+    if isinstance(value, bool):  # without this check True would be an amount of 1
+        raise _AmountRefused("must be a decimal string or a number, not a boolean")
     if isinstance(value, int):
+        if not -(10**AMOUNT_MAX_CHARACTERS) < value < 10**AMOUNT_MAX_CHARACTERS:
+            raise _AmountRefused(f"must have at most {AMOUNT_MAX_CHARACTERS} digits")
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            problems.add("amount", "must be a finite number")
-            return None
-        # repr() is the shortest text that round-trips, i.e. what the JSON
-        # said: Decimal(0.1) would be the binary value 0.1000000000000000055...
+            raise _AmountRefused("must be a finite number")
+        # repr() is the shortest text that round-trips, i.e. what the JSON said (at most 24 characters):
+        # Decimal(0.1) would be the binary value 0.1000000000000000055...
         return Decimal(repr(value))
     if isinstance(value, str):
-        return _parse_amount_text(value, problems)
-    problems.add("amount", "must be a decimal string or a number")
-    return None
+        return _amount_text_as_decimal(value)
+    raise _AmountRefused("must be a decimal string or a number")
 
 
-def _parse_amount_text(text: str, problems: _Problems) -> Decimal | None:
+def _amount_text_as_decimal(text: str) -> Decimal:
+    if len(text) > AMOUNT_MAX_CHARACTERS:
+        raise _AmountRefused(f"must be a plain decimal of at most {AMOUNT_MAX_CHARACTERS} characters")
     if _PLAIN_DECIMAL.fullmatch(text):
         return Decimal(text)
     if _NON_FINITE.fullmatch(text):
-        problems.add("amount", "must be a finite number")
-    elif _EXPONENT.fullmatch(text):
-        problems.add("amount", "must not use exponent notation")
-    else:
-        problems.add("amount", "must be a plain decimal such as '125.50'")
-    return None
+        raise _AmountRefused("must be a finite number")
+    if _EXPONENT.fullmatch(text):
+        raise _AmountRefused("must not use exponent notation")
+    raise _AmountRefused("must be a plain decimal such as '125.50'")
 
 
 def _decimal_places(amount: Decimal) -> int:
@@ -453,7 +512,7 @@ def _reject_unknown_keys(value: Mapping[Any, Any], allowed: set[str], path: str,
             problems.add(_child_path(path, key), "is not an allowed field")
 
 
-def _loggable_payment_id(event: Any) -> str | None:
+def loggable_payment_id(event: Any) -> str | None:
     """The payment id if it is safe to log, else None.
 
     "4111111111111111" is a well-formed id *and* a PAN, so shape alone is not enough.

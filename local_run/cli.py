@@ -1,7 +1,9 @@
 """``python -m local_run``: run the sample payments (or one of your own) through the synthesized workflow.
 
 Exit status: 0 when every outcome is as expected, 1 when one differs, 2 when
-the run could not start (no synthesized stack, an unreadable payment).
+the run could not start (no synthesized stack, a stack moto refuses, a
+payment or samples folder that cannot be run); a reason that stops it is one
+line on stderr, naming the file.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from pathlib import Path
 from local_run.emulator import local_workflow
 from local_run.interpolation import UnresolvedInterpolationError
 from local_run.runner import SampleResult, render_results, run_samples
-from local_run.samples import EXPECTATION_SUFFIX, load_sample, load_samples
-from local_run.stack import WorkflowStack, read_app_stack
+from local_run.samples import EXPECTATION_SUFFIX, SampleError, load_sample, load_samples
+from local_run.stack import StackError, WorkflowStack, read_app_stack
 from synth_review.synthesized import SynthesizedTreeError
 
 EXIT_AS_EXPECTED = 0
@@ -32,10 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         stack = _read_stack(args.outdir)
         samples = [load_sample(args.payment)] if args.payment else load_samples(args.samples)
-    except _CannotRun as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    except (OSError, ValueError, KeyError) as error:
+    except (_CannotRun, SampleError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
@@ -46,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             waits = list(workflow.retry_waits.requested)
     except UnresolvedInterpolationError as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except StackError as error:  # moto refused a synthesized resource, e.g. an invalid state-machine definition
+        print(f"error: {stack.source or args.outdir}: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
     print(_banner(stack, args.outdir))

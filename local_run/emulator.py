@@ -8,23 +8,25 @@ the ledger is moto's DynamoDB.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, redirect_stderr
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from local_run.interpolation import resolve_text, resolve_value
 from local_run.lambda_router import LambdaRouter, route_lambda_in_process
 from local_run.outcome import ExecutionOutcome, outcome_from_history
 from local_run.retry_waits import ScaledRetryWaits, scaled_retry_waits
-from local_run.stack import SynthesizedFunction, WorkflowStack
+from local_run.stack import StackError, SynthesizedFunction, WorkflowStack
 
 MOTO_ACCOUNT_ID = "123456789012"
 # Step Functions would end a hung execution itself (TimeoutSeconds); this only
@@ -32,6 +34,8 @@ MOTO_ACCOUNT_ID = "123456789012"
 _EXECUTION_DEADLINE_SECONDS = 120.0
 _POLL_SECONDS = 0.005
 _EXECUTION_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+# The service's own words on a refused resource, cut: moto's ASL parser lists every token it expected.
+_REFUSAL_MESSAGE_CHARACTERS = 200
 _TRUSTED_BY_LAMBDA_AND_STATES = json.dumps(
     {
         "Version": "2012-10-17",
@@ -114,6 +118,23 @@ def local_workflow(stack: WorkflowStack, *, retry_wait_scale: float = 0.0) -> It
         yield _deploy(stack, router, waits)
 
 
+@contextmanager
+def _creating(where: str) -> Iterator[None]:
+    """Turn the service refusing a synthesized resource (an invalid definition, say) into one StackError line.
+
+    moto's ASL parser (ANTLR) also prints each complaint to stderr as it goes; the exception says it once.
+    """
+    try:
+        with redirect_stderr(io.StringIO()):
+            yield
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        said = " ".join(f"{details.get('Code') or ''} {details.get('Message') or error}".split())
+        if len(said) > _REFUSAL_MESSAGE_CHARACTERS:
+            said = said[:_REFUSAL_MESSAGE_CHARACTERS] + "…"
+        raise StackError(f"{where} was refused: {said}") from None
+
+
 def _deploy(stack: WorkflowStack, router: LambdaRouter, waits: ScaledRetryWaits) -> LocalWorkflow:
     session = boto3.session.Session(region_name=stack.region)
     iam, dynamodb = session.client("iam"), session.client("dynamodb")
@@ -133,9 +154,10 @@ def _deploy(stack: WorkflowStack, router: LambdaRouter, waits: ScaledRetryWaits)
 
     machine = stack.state_machine
     definition_text = resolve_text(machine.definition, references, where=f"aws_sfn_state_machine.{machine.resource_id}")
-    state_machine_arn = stepfunctions.create_state_machine(
-        name=machine.name, definition=definition_text, roleArn=role_arn, type=machine.type
-    )["stateMachineArn"]
+    with _creating(f"aws_sfn_state_machine.{machine.resource_id}"):
+        state_machine_arn = stepfunctions.create_state_machine(
+            name=machine.name, definition=definition_text, roleArn=role_arn, type=machine.type
+        )["stateMachineArn"]
     return LocalWorkflow(
         stack=stack,
         state_machine_arn=state_machine_arn,
@@ -167,12 +189,13 @@ def _create_table(dynamodb: Any, stack: WorkflowStack, references: dict[str, str
     key_schema = [{"AttributeName": table.hash_key, "KeyType": "HASH"}]
     if table.range_key:
         key_schema.append({"AttributeName": table.range_key, "KeyType": "RANGE"})
-    dynamodb.create_table(
-        TableName=name,
-        KeySchema=key_schema,
-        AttributeDefinitions=[{"AttributeName": attr, "AttributeType": kind} for attr, kind in table.attributes],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    with _creating(f"aws_dynamodb_table.{table.resource_id}"):
+        dynamodb.create_table(
+            TableName=name,
+            KeySchema=key_schema,
+            AttributeDefinitions=[{"AttributeName": attr, "AttributeType": kind} for attr, kind in table.attributes],
+            BillingMode="PAY_PER_REQUEST",
+        )
     arn = dynamodb.describe_table(TableName=name)["Table"]["TableArn"]
     prefix = f"aws_dynamodb_table.{table.resource_id}"
     references |= {f"{prefix}.name": name, f"{prefix}.id": name, f"{prefix}.arn": arn}
@@ -185,16 +208,17 @@ def _create_function(
     where = f"aws_lambda_function.{spec.resource_id}"
     name = resolve_text(spec.function_name, references, where=f"{where}.function_name")
     environment = resolve_value(dict(spec.environment), references, where=f"{where}.environment")
-    created = lambda_client.create_function(
-        FunctionName=name,
-        Runtime=spec.runtime,
-        Role=role_arn,
-        Handler=spec.handler,
-        Code={"ZipFile": spec.zip_path.read_bytes()},
-        Environment={"Variables": environment},
-        Timeout=spec.timeout,
-        MemorySize=spec.memory_size,
-    )
+    with _creating(where):
+        created = lambda_client.create_function(
+            FunctionName=name,
+            Runtime=spec.runtime,
+            Role=role_arn,
+            Handler=spec.handler,
+            Code={"ZipFile": spec.zip_path.read_bytes()},
+            Environment={"Variables": environment},
+            Timeout=spec.timeout,
+            MemorySize=spec.memory_size,
+        )
     return name, created["FunctionArn"]
 
 

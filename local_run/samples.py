@@ -10,6 +10,11 @@ says how the run must end::
 
 Samples run in file-name order, because a replay only means something after
 the payment it replays.
+
+A file that cannot be a workflow input (not JSON, not an object, nested
+deeper than the local interpreter can carry) is a SampleError naming the
+file, so the CLI says so in one line instead of running it into a
+States.Runtime error or a RecursionError.
 """
 
 from __future__ import annotations
@@ -23,6 +28,13 @@ from typing import Any
 from local_run.outcome import ExecutionOutcome
 
 EXPECTATION_SUFFIX = ".expected.json"
+# moto's Step Functions interpreter recurses through the input and fails past ~900 levels (and json past ~1000);
+# the payment contract is two levels deep, so a hundred leaves hostile samples plenty of room.
+MAX_NESTING = 100
+
+
+class SampleError(ValueError):
+    """A sample file that cannot be run; the message starts with the file's path."""
 
 
 @dataclass(frozen=True)
@@ -55,17 +67,88 @@ class Sample:
 
 
 def load_sample(path: Path) -> Sample:
-    """The payment at ``path`` and, if there is one, the expectation beside it."""
+    """The payment at ``path`` and, if there is one, the expectation beside it; SampleError if either is unusable."""
     name = path.name.removesuffix(".json")
+    payment = _json_object(path, "a payment must be a JSON object (the workflow's input)")
     expectation_path = path.with_name(name + EXPECTATION_SUFFIX)
-    expectation = Expectation.from_json(json.loads(expectation_path.read_text())) if expectation_path.exists() else None
-    return Sample(name=name, payment=json.loads(path.read_text()), expectation=expectation)
+    expectation = None
+    if expectation_path.exists():
+        document = _json_object(expectation_path, "an expectation must be a JSON object")
+        try:
+            expectation = Expectation.from_json(document)
+        except KeyError as missing:
+            raise SampleError(f"{expectation_path}: the expectation has no {missing} field") from None
+        except ValueError as error:
+            raise SampleError(f"{expectation_path}: {error}") from None
+    return Sample(name=name, payment=payment, expectation=expectation)
 
 
 def load_samples(directory: Path) -> list[Sample]:
-    """Every sample in ``directory``, in file-name order."""
+    """Every sample in ``directory``, in file-name order; SampleError if there is none to run."""
+    if not directory.is_dir():
+        reason = "is not a folder" if directory.exists() else "does not exist"
+        raise SampleError(f"{directory}: {reason}; --samples takes a folder of <name>.json payments")
     paths = sorted(path for path in directory.glob("*.json") if not path.name.endswith(EXPECTATION_SUFFIX))
+    if not paths:
+        raise SampleError(f"{directory}: has no payments to run (no <name>.json files)")
     return [load_sample(path) for path in paths]
+
+
+def _json_object(path: Path, rule: str) -> dict[str, Any]:
+    document = read_json(path)
+    if not isinstance(document, dict):
+        raise SampleError(f"{path}: {rule}, not {_json_kind(document)}")
+    return document
+
+
+def read_json(path: Path) -> Any:
+    """The JSON document in ``path``, at most MAX_NESTING deep; SampleError naming the file otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SampleError(f"{path}: is not UTF-8 text") from None
+    except OSError as error:
+        raise SampleError(f"{path}: cannot be read ({error.strerror or type(error).__name__})") from None
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise SampleError(f"{path}: is nested deeper than {MAX_NESTING} levels") from None
+    except ValueError as error:  # json.JSONDecodeError, _refuse_constant, or an integer too long to read
+        raise SampleError(f"{path}: is not valid JSON: {error}") from None
+    if _deeper_than(document, MAX_NESTING):
+        raise SampleError(f"{path}: is nested deeper than {MAX_NESTING} levels")
+    return document
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity; JSON (RFC 8259) and Step Functions do not.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _deeper_than(document: Any, limit: int) -> bool:
+    level: list[Any] = [document]
+    for _ in range(limit):
+        level = [
+            child
+            for node in level
+            if isinstance(node, dict | list)
+            for child in (node.values() if isinstance(node, dict) else node)
+        ]
+        if not level:
+            return False
+    return any(isinstance(node, dict | list) for node in level)
+
+
+def _json_kind(document: Any) -> str:
+    if isinstance(document, list):
+        return "a list"
+    if isinstance(document, str):
+        return "a string"
+    if isinstance(document, bool):
+        return "a boolean"
+    if document is None:
+        return "null"
+    return "a number"
 
 
 def differences(

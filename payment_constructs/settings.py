@@ -7,6 +7,8 @@ This module imports nothing from cdktf, so validation costs milliseconds and run
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -18,6 +20,10 @@ from typing import Literal, TypeVar
 from handlers.contract import DEFAULT_MAX_AMOUNT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# What `make clean` deletes (the Makefile's clean target; tests/test_settings.py holds the two equal) and the synth
+# output, which every synth rewrites: Terraform state kept inside either would be lost without a word.
+REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".cdktf.out.tmp-*", ".pytest_cache")
+DEFAULT_SYNTH_OUTDIR = "cdktf.out"
 
 # CloudWatch Logs PutRetentionPolicy accepts only these values. "Never expire" (no policy) is not offered: every
 # group gets a retention policy (checkov CKV_AWS_66), and ten years (3653) is the longest CloudWatch Logs keeps.
@@ -57,16 +63,30 @@ MAX_PROPAGATION_SECONDS = 3600.0
 
 ENVIRONMENT_MAX_LENGTH = 20  # keeps "lambda-payment-processing-<env>-role" under IAM's 64-character role name limit
 
+# Every pattern spells its digits [0-9]: in Python, \d, str.isdigit() and int() also take "１０００", "٣" or "²", which
+# would pass here and then fail (or be written into the JSON) downstream. Values are ASCII before any parser sees them.
 _ENVIRONMENT = re.compile(r"[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # bounded: int() of a 5,000-digit string raises its own ValueError
 # time_sleep takes a Go duration (time.ParseDuration): a sequence of decimal numbers with units.
-_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_GO_DURATION_PART = re.compile(r"([0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})(ns|us|µs|ms|s|m|h)")
 _GO_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-# S3 bucket naming rules (general purpose buckets): 3–63 chars, lower-case letters, digits, dots and hyphens.
+# S3 general purpose bucket naming rules (Amazon S3 user guide, "General purpose bucket naming rules"): 3-63
+# characters of lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit; no two
+# adjacent periods; not formatted as an IP address; reserved prefixes and suffixes below.
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_S3_IP_ADDRESS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+_S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+# A label between dots must begin and end with a letter or digit too: "a.-b" and "a-.b" are refused by S3.
+_S3_BAD_NEIGHBOURS = ("..", ".-", "-.")
 _S3_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,200}")
 
-_PLAIN_DECIMAL = re.compile(r"\d{1,12}(?:\.\d{1,3})?")
+_PLAIN_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,3})?")
 _BOOLEANS = {"true": True, "false": False}
+
+# A bad value is echoed in its error, cut to this many characters: a 100,000-character value is not a message, and
+# a real path or bucket name fits.
+SHOWN_VALUE_CHARACTERS = 100
 
 BackendKind = Literal["local", "s3"]
 
@@ -138,7 +158,7 @@ class Settings:
                 "0" if is_dev else "20",
                 _concurrency if is_dev or environment is None else _reserved_concurrency(environment),
             ),
-            backend=_backend(reader, default_region=region or "us-east-1"),
+            backend=_backend(reader, default_region=region or "us-east-1", synth_outdir=env.get("CDKTF_OUTDIR")),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -158,10 +178,23 @@ class _Reader:
     def read(self, name: str, default: str, parse: Callable[[str], T]) -> T:
         raw = self._env.get(name, default)
         try:
+            if not raw.isascii():
+                raise ValueError("has non-ASCII characters; settings are ASCII only (digits 0-9)")
             return parse(raw)
         except ValueError as allowed:
-            self.problems.append(f"{name}={raw!r} {allowed}")
+            self.problems.append(f"{name}={shown(raw)} {allowed}")
             return None  # type: ignore[return-value]  # never returned to a caller: problems raise first
+
+
+def shown(raw: str) -> str:
+    """The value as an error message quotes it: repr(), cut after SHOWN_VALUE_CHARACTERS with its length said."""
+    if len(raw) <= SHOWN_VALUE_CHARACTERS:
+        return repr(raw)
+    return f"{raw[:SHOWN_VALUE_CHARACTERS]!r}… ({len(raw)} characters)"
+
+
+def _whole_number(raw: str) -> int | None:
+    return int(raw) if _WHOLE_NUMBER.fullmatch(raw) else None
 
 
 def _environment(raw: str) -> str:
@@ -184,7 +217,7 @@ def _retention(raw: str) -> int:
     if raw == NEVER_EXPIRE:
         raise ValueError(f"(never expire) is refused: every log group gets a retention policy; use one of {allowed} "
                          "(3653 = ten years, the longest)")
-    if not raw.isdigit() or int(raw) not in LOG_RETENTION_DAYS:
+    if _whole_number(raw) not in LOG_RETENTION_DAYS:
         raise ValueError(f"is not a CloudWatch Logs retention; use one of {allowed}")
     return int(raw)
 
@@ -206,7 +239,8 @@ def _audit_retention(environment: str) -> Callable[[str], int]:
 
 
 def _concurrency(raw: str) -> int:
-    if not raw.isdigit() or int(raw) > MAX_RESERVED_CONCURRENCY:
+    number = _whole_number(raw)
+    if number is None or number > MAX_RESERVED_CONCURRENCY:
         raise ValueError(
             f"is not a reserved concurrency; use 0 (none reserved) or a whole number up to {MAX_RESERVED_CONCURRENCY}"
         )
@@ -257,7 +291,7 @@ def _propagation_wait(raw: str) -> str:
 
 
 def _deletion_window(raw: str) -> int:
-    if not raw.isdigit() or int(raw) not in KEY_DELETION_WINDOW_DAYS:
+    if _whole_number(raw) not in KEY_DELETION_WINDOW_DAYS:
         raise ValueError("is not a KMS key deletion window; use a whole number of days from 7 to 30")
     return int(raw)
 
@@ -286,16 +320,67 @@ def _backend_kind(raw: str) -> BackendKind:
     return raw  # type: ignore[return-value]
 
 
-def _state_dir(raw: str) -> Path:
-    if not raw.strip():
-        raise ValueError("is empty; use a folder path for local state files")
+def _state_dir(synth_outdir: str | None) -> Callable[[str], Path]:
+    """A folder for local state that neither `make clean` nor a synth can delete, however the path is spelled.
+
+    Checked both as written (made absolute, ``..`` folded) and with symlinks resolved, against both forms of each
+    doomed folder: a symlink into cdktf.out, or cdktf.out itself a symlink, must not slip through.
+    """
+    literal = [name for name in REMOVED_BY_MAKE_CLEAN if not glob.has_magic(name)]
+    patterns = [name for name in REMOVED_BY_MAKE_CLEAN if glob.has_magic(name)]
+    doomed = {name: _both_forms(PROJECT_ROOT / name) for name in literal}
+    roots = _both_forms(PROJECT_ROOT)
+    if synth_outdir:
+        doomed[f"CDKTF_OUTDIR={shown(synth_outdir)}"] = _both_forms(_from_project_root(synth_outdir))
+    rule = "use a folder outside the synth output and what make clean deletes (default terraform-state)"
+
+    def parse(raw: str) -> Path:
+        if not raw.strip():
+            raise ValueError("is empty; use a folder path for local state files")
+        path = _from_project_root(raw)
+        forms = _both_forms(path)
+        if forms & _both_forms(PROJECT_ROOT):
+            raise ValueError(f"is the repository folder itself; {rule}")
+        for name, removed in doomed.items():
+            if any(form == folder or folder in form.parents for form in forms for folder in removed):
+                raise ValueError(f"is inside {name}, which make clean or the next synth deletes; {rule}")
+        # A glob of `make clean` (a killed synth's leftovers) deletes whatever top-level folder its name matches.
+        for pattern in patterns:
+            if any(
+                folder.parent in roots and fnmatch.fnmatchcase(folder.name, pattern)
+                for form in forms
+                for folder in (form, *form.parents)
+            ):
+                raise ValueError(f"is inside {pattern}, which make clean or the next synth deletes; {rule}")
+        return path
+
+    return parse
+
+
+def _from_project_root(raw: str) -> Path:
     path = Path(raw)
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def _both_forms(path: Path) -> set[Path]:
+    """The path as written (absolute, with ``..`` folded lexically) and as the file system resolves it."""
+    return {Path(os.path.normpath(path)), path.resolve()}
+
+
 def _bucket(raw: str) -> str:
-    if not (_S3_BUCKET.fullmatch(raw) and ".." not in raw):
-        raise ValueError("is not an S3 bucket name; use 3-63 lower-case letters, digits, dots and hyphens")
+    rule = (
+        "is not an S3 bucket name; use 3-63 lower-case letters, digits, dots and hyphens, beginning and ending with a "
+        "letter or digit"
+    )
+    if not _S3_BUCKET.fullmatch(raw):
+        raise ValueError(rule)
+    if any(pair in raw for pair in _S3_BAD_NEIGHBOURS):
+        raise ValueError(f"{rule}, with no '..', '.-' or '-.'")
+    if _S3_IP_ADDRESS.fullmatch(raw):
+        raise ValueError("is not an S3 bucket name; S3 refuses names formatted as an IP address")
+    if raw.startswith(_S3_RESERVED_PREFIXES) or raw.endswith(_S3_RESERVED_SUFFIXES):
+        reserved = ", ".join([f"{p}…" for p in _S3_RESERVED_PREFIXES] + [f"…{s}" for s in _S3_RESERVED_SUFFIXES])
+        raise ValueError(f"is not an S3 bucket name; S3 reserves the prefixes and suffixes {reserved}")
     return raw
 
 
@@ -306,7 +391,9 @@ def _key_prefix(raw: str) -> str:
     return raw
 
 
-def _backend(reader: _Reader, default_region: str) -> LocalBackendSettings | S3BackendSettings:
+def _backend(
+    reader: _Reader, default_region: str, synth_outdir: str | None
+) -> LocalBackendSettings | S3BackendSettings:
     kind = reader.read("PAYMENT_STATE_BACKEND", "local", _backend_kind)
     if kind == "s3":
         return S3BackendSettings(
@@ -314,4 +401,6 @@ def _backend(reader: _Reader, default_region: str) -> LocalBackendSettings | S3B
             region=reader.read("PAYMENT_STATE_REGION", default_region, _region),
             key_prefix=reader.read("PAYMENT_STATE_KEY_PREFIX", "payment-workflow", _key_prefix),
         )
-    return LocalBackendSettings(state_dir=reader.read("PAYMENT_STATE_DIR", "terraform-state", _state_dir))
+    return LocalBackendSettings(
+        state_dir=reader.read("PAYMENT_STATE_DIR", "terraform-state", _state_dir(synth_outdir))
+    )

@@ -104,7 +104,10 @@ def payment_workflow(partition: str, tasks: Sequence[Task]) -> dict[str, Any]:
             },
             PROCESSING_FAILED: {
                 "Type": "Fail",
-                "Comment": "A valid payment could not be recorded: an id reused for another payment, or a fault",
+                "Comment": (
+                    "A payment could not be recorded: an id reused for another payment, an input that is not a "
+                    "validated payment, or a fault"
+                ),
                 "ErrorPath": "$.error.Error",
                 "CausePath": "$.error.Cause",
             },

@@ -40,8 +40,15 @@ PROCESSING = FunctionSpec(
     handler="handlers.processing.handler",
     description="Records a validated payment in the ledger exactly once and returns its receipt",
     timeout_seconds=20,  # waits on DynamoDB, with the SDK's own retries for throttling
-    routes=((RoutedError.IDEMPOTENCY_CONFLICT, PROCESSING_FAILED),),
-    environment=lambda shared: {LEDGER_TABLE_ENV: shared.ledger.name},
+    routes=(
+        (RoutedError.IDEMPOTENCY_CONFLICT, PROCESSING_FAILED),
+        (RoutedError.PAYMENT_CONTRACT, PROCESSING_FAILED),
+    ),
+    # The ceiling too: processing re-validates what it records against the same limit as validation.
+    environment=lambda shared: {
+        LEDGER_TABLE_ENV: shared.ledger.name,
+        MAX_AMOUNT_ENV: shared.settings.max_payment_amount,
+    },
     statements=_ledger_writer,
 )
 

@@ -45,6 +45,37 @@ JOBS_OF_MODULE = {
 }
 
 
+# Tests that CI relies on: it installs what they need, so there a skip means a broken set-up, not a missing tool.
+# With CI set (CI=true, as CI services and .ci/run set it), a skip of any of these fails the run. Test id prefix ->
+# what CI provides.
+REQUIRED_IN_CI = {
+    "tests/test_state_deploy.py::": "terraform and the cdktf CLI",
+    "tests/test_synth_command.py::test_the_arn_of_a_stack_never_deployed": "terraform",
+    "tests/fast_synth/test_lazy_jsii_index.py::test_derived_tarball_is_the_original": "the time provider",
+    "tests/fast_synth/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
+    "tests/fast_synth/test_lazy_jsii_index.py::test_files_of_a_build_in_progress": "the time provider",
+}
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def required_in_ci(nodeid: str) -> str | None:
+    return next((needs for prefix, needs in REQUIRED_IN_CI.items() if nodeid.startswith(prefix)), None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    outcome = yield
+    report = outcome.get_result()
+    needs = required_in_ci(item.nodeid)
+    if report.skipped and needs and running_in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which provides {needs} and relies on this test: {reason}"
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the slow child processes the selected tests need, before any test runs."""
     wanted = {job for item in session.items for job in JOBS_OF_MODULE.get(item.nodeid.split("::")[0], ())}

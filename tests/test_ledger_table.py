@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import boto3
 import pytest
+from moto import mock_aws
 
+from handlers.processing import IdempotencyConflictError, process_payment
 from tests.conftest import settings_from, synthesize
+from tests.handlers.conftest import FAKE_AWS_ENVIRONMENT
+from tests.handlers.payments import valid_event
 
 
 @pytest.fixture(scope="session")
@@ -17,15 +22,35 @@ def test_the_ledger_is_named_for_its_environment(ledger):
     assert ledger["name"] == "payment-ledger-qa"
 
 
-def test_the_ledger_is_keyed_by_the_attribute_the_handlers_condition_names(ledger):
-    import inspect
-
-    import handlers.processing
-
-    assert "attribute_not_exists(payment_id)" in inspect.getsource(handlers.processing)
+def test_the_ledger_is_keyed_by_payment_id_alone(ledger):
     assert ledger["hash_key"] == "payment_id"
     assert ledger["attribute"] == [{"name": "payment_id", "type": "S"}]
     assert "range_key" not in ledger
+
+
+def test_the_handler_records_a_payment_once_in_a_table_with_the_synthesized_key_schema(ledger, monkeypatch):
+    # Behaviour, not source text: a key the handler does not write fails the PutItem; a condition on an attribute
+    # other than the key lets the replay overwrite the record with a new receipt.
+    for name, value in FAKE_AWS_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="ledger",
+            KeySchema=[{"AttributeName": ledger["hash_key"], "KeyType": "HASH"}],
+            AttributeDefinitions=[
+                {"AttributeName": attribute["name"], "AttributeType": attribute["type"]}
+                for attribute in ledger["attribute"]
+            ],
+            BillingMode=ledger["billing_mode"],
+        )
+        first = process_payment(valid_event(), client=client, table_name="ledger")
+        assert process_payment(valid_event(), client=client, table_name="ledger") == first
+        with pytest.raises(IdempotencyConflictError):
+            process_payment(valid_event(amount="1.00"), client=client, table_name="ledger")
+        items = client.scan(TableName="ledger", ConsistentRead=True)["Items"]
+    assert len(items) == 1
+    assert items[0][ledger["hash_key"]] == {"S": valid_event()["payment_id"]}
 
 
 def test_the_ledger_bills_on_demand(ledger):

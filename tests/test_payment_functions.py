@@ -82,11 +82,12 @@ def test_validation_is_told_the_configured_maximum_amount(functions, settings):
     assert function["environment"]["variables"] == {"MAX_PAYMENT_AMOUNT": settings.max_payment_amount}
 
 
-def test_processing_is_told_the_ledger_table(functions, app_stack):
+def test_processing_is_told_the_ledger_table_and_the_maximum_it_re_validates_against(functions, app_stack, settings):
     _, function = functions["processing"]
     table_name, _ = app_stack.only("aws_dynamodb_table")
     assert function["environment"]["variables"] == {
-        "LEDGER_TABLE": f"${{aws_dynamodb_table.{table_name}.name}}"
+        "LEDGER_TABLE": f"${{aws_dynamodb_table.{table_name}.name}}",
+        "MAX_PAYMENT_AMOUNT": settings.max_payment_amount,
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from payment_constructs.settings import (
+    REMOVED_BY_MAKE_CLEAN,
     LocalBackendSettings,
     S3BackendSettings,
     Settings,
@@ -192,3 +193,197 @@ def test_main_exits_2_with_one_line_per_bad_setting_and_writes_nothing(tmp_path)
         "3653\n"
     )
     assert not outdir.exists()
+
+
+# --- ASCII only -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PAYMENT_MAX_AMOUNT", "１０００"),  # passed \d, then every payment failed against it
+        ("PAYMENT_MAX_AMOUNT", "١٠٠٠.٠٠"),
+        ("PAYMENT_KMS_PROPAGATION_WAIT", "３０s"),  # was written into the JSON as is
+        ("PAYMENT_KMS_PROPAGATION_WAIT", "30\u200bs"),
+        ("PAYMENT_KMS_PROPAGATION_WAIT", "1000000µs"),
+        ("PAYMENT_LOG_RETENTION_DAYS", "²"),  # isdigit() is True, int() raised its own message
+        ("PAYMENT_LOG_RETENTION_DAYS", "３０"),
+        ("PAYMENT_KEY_DELETION_WINDOW_DAYS", "७"),
+        ("PAYMENT_RESERVED_CONCURRENCY", "５"),
+        ("PAYMENT_ENVIRONMENT", "ｄｅｖ"),
+        ("PAYMENT_AWS_REGION", "us-east-１"),
+        ("PAYMENT_LEDGER_DELETION_PROTECTION", "ｔｒｕｅ"),
+        ("PAYMENT_STATE_DIR", "état"),
+    ],
+)
+def test_a_value_with_non_ascii_characters_is_refused_in_one_line(name, value):
+    (problem,) = problems_of({name: value})
+    assert problem == f"{name}={value!r} has non-ASCII characters; settings are ASCII only (digits 0-9)"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PAYMENT_STATE_BUCKET", "ａcme-state"),
+        ("PAYMENT_STATE_KEY_PREFIX", "état"),
+        ("PAYMENT_STATE_REGION", "eu-west-２"),
+    ],
+)
+def test_a_non_ascii_s3_backend_value_is_refused(name, value):
+    base = {"PAYMENT_STATE_BACKEND": "s3", "PAYMENT_STATE_BUCKET": "acme-state"}
+    (problem,) = problems_of({**base, name: value})
+    assert problem.startswith(f"{name}={value!r} has non-ASCII characters")
+
+
+@pytest.mark.parametrize("text", ["３０s", "٣٠s", "30\u200bs", "１m", "1.５s"])
+def test_a_go_duration_has_ascii_digits_only(text):
+    with pytest.raises(ValueError):
+        go_duration_seconds(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("PAYMENT_LOG_RETENTION_DAYS", "not a CloudWatch Logs retention"),
+        ("PAYMENT_KEY_DELETION_WINDOW_DAYS", "from 7 to 30"),
+        ("PAYMENT_RESERVED_CONCURRENCY", "reserved concurrency"),
+        ("PAYMENT_MAX_AMOUNT", "positive decimal"),
+        ("PAYMENT_KMS_PROPAGATION_WAIT", "Go duration"),
+    ],
+)
+def test_a_5000_digit_number_is_refused_with_the_settings_own_rule(name, allowed):
+    (problem,) = problems_of({name: "9" * 5000})
+    assert allowed in problem
+    assert "Exceeds the limit" not in problem
+
+
+# --- long values are cut in the message ---------------------------------------------------------------------------
+
+def test_a_long_value_is_cut_in_the_error_and_its_length_said():
+    (problem,) = problems_of({"PAYMENT_ENVIRONMENT": "a" * 100_000})
+    assert problem.startswith(f"PAYMENT_ENVIRONMENT={'a' * 100!r}… (100000 characters) is not an environment name")
+    assert len(problem) < 500
+
+
+def test_a_value_of_a_hundred_characters_is_shown_whole():
+    value = "x" * 100
+    (problem,) = problems_of({"PAYMENT_ENVIRONMENT": value.upper()})
+    assert problem.startswith(f"PAYMENT_ENVIRONMENT={value.upper()!r} is not")
+
+
+# --- S3 bucket names, as S3 names them ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("bucket", "why"),
+    [
+        ("192.168.5.4", "IP address"),
+        ("10.0.0.1", "IP address"),
+        ("xn--bcher-kva", "prefixes and suffixes"),
+        ("sthree-state", "prefixes and suffixes"),
+        ("sthree-configurator", "prefixes and suffixes"),
+        ("amzn-s3-demo-bucket", "prefixes and suffixes"),
+        ("state-s3alias", "prefixes and suffixes"),
+        ("state--ol-s3", "prefixes and suffixes"),
+        ("state.mrap", "prefixes and suffixes"),
+        ("state--x-s3", "prefixes and suffixes"),
+        ("state--table-s3", "prefixes and suffixes"),
+        ("acme..state", "'..'"),
+        ("acme.-state", "'.-'"),
+        ("acme-.state", "'-.'"),
+        ("-acme", "beginning and ending with a letter or digit"),
+        ("acme-", "beginning and ending with a letter or digit"),
+        (".acme", "beginning and ending with a letter or digit"),
+        ("acme.", "beginning and ending with a letter or digit"),
+        ("ab", "3-63"),
+        ("a" * 64, "3-63"),
+        ("acme_state", "S3 bucket name"),
+        ("acme state", "S3 bucket name"),
+    ],
+)
+def test_a_bucket_name_s3_refuses_is_refused_here_first(bucket, why):
+    (problem,) = problems_of({"PAYMENT_STATE_BACKEND": "s3", "PAYMENT_STATE_BUCKET": bucket})
+    assert problem.startswith("PAYMENT_STATE_BUCKET=")
+    assert "is not an S3 bucket name" in problem
+    assert why in problem
+
+
+@pytest.mark.parametrize("bucket", ["acme-state", "a.b.c", "1.2.3", "192.168.5.4.example", "abc", "a" * 63, "xn-a"])
+def test_a_bucket_name_s3_accepts_is_accepted(bucket):
+    settings = Settings.from_environment({"PAYMENT_STATE_BACKEND": "s3", "PAYMENT_STATE_BUCKET": bucket})
+    assert settings.backend.bucket == bucket
+
+
+# --- the state folder survives make clean and synth ---------------------------------------------------------------
+
+def make_clean_removes() -> set[str]:
+    """The paths the Makefile's clean target hands to rm, read from the Makefile itself."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = lines.index("clean:")
+    recipe = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    removed = set()
+    for command in recipe:
+        words = command.split()
+        assert words[0] == "rm", f"clean runs {command!r}: teach settings.REMOVED_BY_MAKE_CLEAN what it deletes"
+        removed |= {word for word in words[1:] if not word.startswith("-")}
+    return removed
+
+
+def test_the_settings_know_everything_make_clean_deletes():
+    assert make_clean_removes() == set(REMOVED_BY_MAKE_CLEAN)
+
+
+def state_dir_problem(value, **extra):
+    (problem,) = problems_of({"PAYMENT_STATE_DIR": value, **extra})
+    assert problem.startswith(f"PAYMENT_STATE_DIR={value!r} ")
+    return problem
+
+
+@pytest.mark.parametrize("removed", REMOVED_BY_MAKE_CLEAN)
+@pytest.mark.parametrize("spelling", ["{}", "{}/", "./{}", "{}/state", "{}/a/b/../c", "terraform-state/../{}/x"])
+def test_a_state_folder_make_clean_would_delete_is_refused(removed, spelling):
+    problem = state_dir_problem(spelling.format(removed))
+    assert f"is inside {removed}, which make clean or the next synth deletes" in problem
+
+
+def test_an_absolute_path_into_the_synth_output_is_refused():
+    state_dir_problem(str(ROOT / "cdktf.out" / "state"))
+
+
+def test_a_symlink_into_the_synth_output_is_refused(tmp_path):
+    link = tmp_path / "state"
+    link.symlink_to(ROOT / "cdktf.out" / "state")
+    assert "is inside cdktf.out" in state_dir_problem(str(link))
+
+
+def test_a_state_folder_reached_through_a_symlinked_synth_output_is_refused(tmp_path):
+    # cdktf.out itself a symlink (as an atomic swap may leave it): its real folder is just as doomed.
+    real = tmp_path / "real-out"
+    real.mkdir()
+    fake_root = tmp_path / "repo"
+    fake_root.mkdir()
+    (fake_root / "out").symlink_to(real)
+    problem = state_dir_problem(str(real / "state"), CDKTF_OUTDIR=str(fake_root / "out"))
+    assert "is inside CDKTF_OUTDIR" in problem
+
+
+def test_a_state_folder_inside_a_custom_synth_output_is_refused(tmp_path):
+    problem = state_dir_problem(str(tmp_path / "out" / "state"), CDKTF_OUTDIR=str(tmp_path / "out"))
+    assert f"is inside CDKTF_OUTDIR={str(tmp_path / 'out')!r}" in problem
+
+
+@pytest.mark.parametrize("value", [".", "./", "terraform-state/..", str(ROOT)])
+def test_the_repository_folder_itself_is_refused_as_a_state_folder(value):
+    assert "is the repository folder itself" in state_dir_problem(value)
+
+
+@pytest.mark.parametrize("value", ["terraform-state", "cdktf.out-state", "state/cdktf.out.d", "../shared-state"])
+def test_a_state_folder_outside_what_is_deleted_is_accepted(value):
+    assert Settings.from_environment({"PAYMENT_STATE_DIR": value}).backend.state_dir == ROOT / value
+
+
+def test_an_absolute_state_folder_elsewhere_is_accepted(tmp_path):
+    settings = Settings.from_environment({"PAYMENT_STATE_DIR": str(tmp_path / "state")})
+    assert settings.backend.state_dir == tmp_path / "state"

@@ -124,6 +124,13 @@ def test_an_idempotency_conflict_ends_in_the_processing_failure_state(states):
     }
 
 
+def test_input_processing_refuses_as_not_validated_ends_in_the_processing_failure_state(states):
+    assert states["ProcessPayment"]["Catch"][1] == {
+        "ErrorEquals": ["PaymentContractError"], "ResultPath": "$.error", "Next": "ProcessingFailed"
+    }
+    assert states["ProcessingFailed"]["ErrorPath"] == "$.error.Error"  # the operator sees which refusal it was
+
+
 def test_each_task_and_the_whole_execution_have_a_timeout(states, definition, app_stack):
     by_name = {f["function_name"]: f for f in app_stack.named("aws_lambda_function").values()}
     validation_timeout = by_name["lambda-payment-validation-qa"]["timeout"]

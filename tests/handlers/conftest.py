@@ -82,6 +82,7 @@ def ledger(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ledger]:
         BillingMode="PAY_PER_REQUEST",
     )
     monkeypatch.setenv("LEDGER_TABLE", table_name)
+    monkeypatch.delenv("MAX_PAYMENT_AMOUNT", raising=False)  # the handler's default ceiling, whatever the shell says
     monkeypatch.setattr(processing, "_dynamodb_client", lambda: dynamodb)
     yield Ledger(dynamodb, table_name)
     dynamodb.delete_table(TableName=table_name)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from handlers import processing, validation
-from handlers.processing import IdempotencyConflictError
+from handlers.processing import IdempotencyConflictError, PaymentContractError
 from handlers.validation import PaymentValidationError
 from tests.handlers.conftest import Ledger
 from tests.handlers.payments import AMEX_PAN, BANK_TOKEN, CARD_TOKEN, VISA_PAN, valid_event
@@ -112,3 +112,22 @@ def test_the_conflict_error_message_carries_no_token(ledger: Ledger) -> None:
         processing.handler(valid_event(method={"type": "bank_transfer", "token": BANK_TOKEN}), None)
     assert CARD_TOKEN not in str(caught.value)
     assert BANK_TOKEN not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pytest.param(valid_event(amount="-1", metadata={"note": VISA_PAN}), id="pan-in-metadata"),
+        pytest.param(valid_event(payment_id=VISA_PAN), id="payment-id-is-a-pan"),
+        pytest.param(valid_event(amount="125.5"), id="not-canonical"),
+    ],
+)
+def test_a_refusal_by_processing_is_logged_with_the_failing_fields_only(
+    caplog: pytest.LogCaptureFixture, ledger: Ledger, event: Any
+) -> None:
+    with pytest.raises(PaymentContractError):
+        processing.handler(event, None)
+    (record,) = handler_records(caplog)
+    assert record.levelno == logging.WARNING
+    assert record.__dict__["problem_fields"]
+    assert_nothing_secret_logged(caplog)

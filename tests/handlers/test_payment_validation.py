@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from handlers.currencies import MINOR_UNITS
-from handlers.validation import PaymentValidationError, handler, validate_payment
+from handlers.validation import MAX_EVENT_CHARACTERS, PaymentValidationError, handler, validate_payment
+from tests.handlers.iso4217 import ACCEPTED as ISO_ACCEPTED
+from tests.handlers.iso4217 import ISO_4217_WITHOUT_MINOR_UNIT, OUTSIDE_THE_CONTRACT, WITHDRAWN
 from tests.handlers.payments import (
     AMEX_PAN,
     BANK_TOKEN,
@@ -86,19 +88,19 @@ def test_amount_is_formatted_with_the_currency_minor_unit_digits(
     assert handler(valid_event(currency=currency, amount=amount), None)["amount"] == normalized
 
 
-@pytest.mark.parametrize(("currency", "exponent"), sorted(MINOR_UNITS.items()))
+@pytest.mark.parametrize(("currency", "exponent"), sorted(ISO_ACCEPTED.items()))
 def test_every_supported_currency_formats_whole_amounts_to_its_exponent(currency: str, exponent: int) -> None:
     expected = "42" if exponent == 0 else "42." + "0" * exponent
     assert handler(valid_event(currency=currency.lower(), amount="42"), None)["amount"] == expected
 
 
-@pytest.mark.parametrize(("currency", "exponent"), sorted(MINOR_UNITS.items()))
+@pytest.mark.parametrize(("currency", "exponent"), sorted(ISO_ACCEPTED.items()))
 def test_every_supported_currency_accepts_its_smallest_unit(currency: str, exponent: int) -> None:
     smallest = "1" if exponent == 0 else "0." + "0" * (exponent - 1) + "1"
     assert handler(valid_event(currency=currency, amount=smallest), None)["amount"] == smallest
 
 
-@pytest.mark.parametrize(("currency", "exponent"), sorted(MINOR_UNITS.items()))
+@pytest.mark.parametrize(("currency", "exponent"), sorted(ISO_ACCEPTED.items()))
 def test_every_supported_currency_rejects_one_decimal_more_than_it_allows(currency: str, exponent: int) -> None:
     too_precise = "1." + "0" * exponent + "1"
     assert problem_fields(valid_event(currency=currency, amount=too_precise)) == {"amount"}
@@ -230,6 +232,27 @@ def test_a_malformed_payment_id_is_rejected(payment_id: Any) -> None:
         pytest.param("", "plain decimal", id="empty"),
         pytest.param(None, "decimal string or a number", id="null"),
         pytest.param({"value": "1.00"}, "decimal string or a number", id="object"),
+        # Sizes and spellings a hostile caller sends: refused by the one bounded path, never a crash.
+        pytest.param("1.0010", "decimal places", id="usd-four-places-with-a-trailing-zero"),
+        pytest.param("1." + "0" * 30 + "1", "decimal places", id="a-far-decimal"),
+        pytest.param(10**5000 - 1, "at most 40 digits", id="5000-digit-int"),
+        pytest.param(-(10**5000 - 1), "at most 40 digits", id="5000-digit-negative-int"),
+        pytest.param(10**40, "at most 40 digits", id="41-digit-int"),
+        pytest.param(10**39, "must not exceed", id="40-digit-int"),
+        pytest.param("9" * 100_000, "at most 40 characters", id="100000-digit-string"),
+        pytest.param("1." + "0" * 39, "at most 40 characters", id="41-characters-of-trailing-zeros"),
+        pytest.param(1e300, "must not exceed", id="huge-float"),
+        pytest.param(1e-300, "decimal places", id="tiny-float"),
+        pytest.param(-0.0, "must be greater than zero", id="negative-zero-float"),
+        pytest.param("sNaN", "finite", id="signalling-nan-string"),
+        pytest.param("-Infinity", "finite", id="negative-infinity-word"),
+        pytest.param("1e-2", "exponent", id="negative-exponent"),
+        pytest.param("1E400000000", "exponent", id="vast-exponent"),
+        pytest.param("0x10", "plain decimal", id="hexadecimal"),
+        pytest.param("1_000", "plain decimal", id="python-digit-separator"),
+        pytest.param("１０", "plain decimal", id="full-width-digits"),
+        pytest.param("10\n", "plain decimal", id="trailing-newline"),
+        pytest.param(["1.00"], "decimal string or a number", id="list"),
     ],
 )
 def test_an_unacceptable_amount_is_rejected(amount: Any, why: str) -> None:
@@ -238,9 +261,19 @@ def test_an_unacceptable_amount_is_rejected(amount: Any, why: str) -> None:
     assert any(why in reason for _, reason in error.problems)
 
 
+def test_the_currency_table_is_iso_4217_list_one_with_exponents_0_2_and_3() -> None:
+    # Both directions and every exponent: a missing, extra or wrong entry fails here, whatever the handler's table.
+    assert dict(MINOR_UNITS) == ISO_ACCEPTED
+
+
 @pytest.mark.parametrize(
     "currency",
-    ["XAU", "XTS", "XXX", "XDR", "CLF", "HRK", "ZWL", "ABC", "US", "USDD", "U$D", " USD", "", 840, None],
+    [
+        *ISO_4217_WITHOUT_MINOR_UNIT,
+        *OUTSIDE_THE_CONTRACT,
+        *WITHDRAWN,
+        *["ABC", "US", "USDD", "U$D", " USD", "ＵＳＤ", "", 840, None],
+    ],
 )
 def test_an_unknown_or_unsupported_currency_is_rejected(currency: Any) -> None:
     assert problem_fields(valid_event(currency=currency)) == {"currency"}
@@ -332,6 +365,18 @@ def test_metadata_at_its_limits_is_accepted() -> None:
         pytest.param({"metadata": {DISCOVER_PAN: "x"}}, "metadata.<key>", id="metadata-key"),
         pytest.param({"extra": {"deep": [{"x": VISA_PAN}]}}, "extra.deep[0].x", id="nested-extra-field"),
         pytest.param({VISA_PAN: "x"}, "<key>", id="top-level-key"),
+        pytest.param({"metadata": {"note": "card 4111*1111*1111*1111"}}, "metadata.note", id="the-issue-example"),
+        pytest.param(
+            {"metadata": {"note": "４１１１\u200b１１１１\u200b１１１１\u200b１１１１"}},
+            "metadata.note",
+            id="full-width-zwsp",
+        ),
+        pytest.param({"metadata": {"٤١١١ ١١١١ ١١١١ ١١١١": "x"}}, "metadata.<key>", id="arabic-indic-metadata-key"),
+        pytest.param(
+            {"extra": [[{"k": ["6011\u00ad1111\u00ad1111\u00ad1117"]}]]}, "extra[0][0].k[0]", id="nested-lists"
+        ),
+        pytest.param({"extra": {"4111.1111.1111.1111": {}}}, "extra.<key>", id="nested-key-with-dots"),
+        pytest.param({"extra": 4.111111111111111e15}, "extra", id="pan-as-a-float"),
     ],
 )
 def test_a_raw_card_number_anywhere_in_the_event_is_rejected(overrides: dict[str, Any], path: str) -> None:
@@ -407,6 +452,42 @@ def test_a_flood_of_problems_is_reported_in_part_and_counted_in_full() -> None:
     assert error.omitted == 150
     assert str(error).startswith("payment rejected, 200 problems: ")
     assert str(error).endswith("; and 150 more")
+
+
+def test_an_amount_with_more_places_than_its_currency_is_rejected_not_rounded() -> None:
+    error = rejected(valid_event(currency="USD", amount="1.0010"))
+    assert error.problems == (("amount", "has more decimal places than USD allows (2)"),)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"metadata": {"n": "x" * (MAX_EVENT_CHARACTERS + 1)}}, id="one-long-string"),
+        pytest.param({"extra": [""] * MAX_EVENT_CHARACTERS}, id="many-empty-strings"),
+        pytest.param({"extra": [[]] * MAX_EVENT_CHARACTERS}, id="many-empty-lists"),
+        pytest.param({"extra": {f"k{i}": 1 for i in range(MAX_EVENT_CHARACTERS // 4)}}, id="many-keys"),
+    ],
+)
+def test_an_event_larger_than_step_functions_carries_is_refused_unscanned(overrides: dict[str, Any]) -> None:
+    error = rejected(valid_event(**overrides))
+    assert len(error.problems) == 1
+    path, reason = error.problems[0]
+    assert path == "event"
+    assert f"more than {MAX_EVENT_CHARACTERS} characters" in reason
+
+
+def test_an_event_just_under_the_size_limit_is_checked_field_by_field() -> None:
+    error = rejected(valid_event(extra="x" * (MAX_EVENT_CHARACTERS - 1000)))
+    assert error.problems == (("extra", "is not an allowed field"),)
+
+
+@pytest.mark.parametrize(
+    "number",
+    [10**5000 - 1, float("inf"), float("nan"), 1e300, -(10**25)],
+    ids=["5000-digit-int", "infinity", "nan", "huge-float", "25-digit-negative-int"],
+)
+def test_a_number_anywhere_in_the_event_is_scanned_without_crashing(number: Any) -> None:
+    assert problem_fields(valid_event(extra={"n": [number]})) == {"extra"}
 
 
 def test_validate_payment_takes_the_maximum_as_an_argument() -> None:

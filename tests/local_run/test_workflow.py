@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import uuid
 import zipfile
 from collections.abc import Iterator
 
@@ -150,3 +152,56 @@ def _rename_error(package: bytes, new_name: str) -> bytes:
                 data = (text + f"\n\nPaymentValidationError = {new_name}\n").encode()
             renamed.writestr(info, data)
     return target.getvalue()
+
+
+# --- processing trusts nothing: a caller that skips validation ----------------------------------------------------
+
+MALFORMED_FOR_PROCESSING = {
+    "negative-amount": {"amount": "-1.00"},
+    "amount-abc": {"amount": "abc"},
+    "unknown-currency": {"currency": "XYZ"},
+    "payer-is-payee": {"payee": {"account_id": "acct_local_payer"}, "payer": {"account_id": "acct_local_payer"}},
+    "raw-pan-in-metadata": {"metadata": {"note": "card 4111*1111*1111*1111"}},
+    "usd-amount-with-three-decimals": {"amount": "125.500"},
+}
+
+
+@pytest.mark.parametrize("overrides", MALFORMED_FOR_PROCESSING.values(), ids=MALFORMED_FOR_PROCESSING.keys())
+def test_the_deployed_processing_function_invoked_directly_records_nothing_malformed(
+    workflow: LocalWorkflow, overrides: dict
+) -> None:
+    payment = good_payment(**overrides)
+
+    response = workflow.lambda_client.invoke(
+        FunctionName=workflow.function_name("handlers.processing"), Payload=json.dumps(payment).encode()
+    )
+
+    assert response["FunctionError"] == "Unhandled"
+    assert json.loads(response["Payload"].read())["errorType"] == "PaymentContractError"
+    assert not [item for item in workflow.ledger_items() if item["payment_id"]["S"] == payment["payment_id"]]
+
+
+@pytest.fixture
+def workflow_without_validation(workflow: LocalWorkflow) -> LocalWorkflow:
+    """The synthesized definition started at ProcessPayment, as a second caller or a wrong InputPath would feed it."""
+    definition = {**workflow.definition, "StartAt": "ProcessPayment"}
+    arn = workflow.stepfunctions.create_state_machine(
+        name=f"skip-validation-{uuid.uuid4().hex[:8]}",
+        definition=json.dumps(definition),
+        roleArn=workflow.stepfunctions.describe_state_machine(stateMachineArn=workflow.state_machine_arn)["roleArn"],
+    )["stateMachineArn"]
+    return dataclasses.replace(workflow, state_machine_arn=arn)
+
+
+def test_a_payment_processing_refuses_ends_in_the_processing_failure_state_with_its_error(
+    workflow_without_validation: LocalWorkflow,
+) -> None:
+    payment = good_payment(amount="125.5")
+
+    outcome = workflow_without_validation.run(payment)
+
+    assert outcome.path == ("ProcessPayment", "ProcessingFailed")
+    assert outcome.error == "PaymentContractError"
+    assert not [
+        item for item in workflow_without_validation.ledger_items() if item["payment_id"]["S"] == payment["payment_id"]
+    ]

@@ -127,3 +127,8 @@ def test_each_key_rule_makes_the_review_command_exit_1_on_a_broken_copy(synthesi
     done = review(outdir, "--checkov", str(passing_checkov))
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr
     assert f"FAIL [{breakage.rule}] " in done.stdout
+
+
+def test_every_key_rule_has_breakages_that_prove_it_can_fire():
+    key_rules = {rule for rule in RULES if rule.startswith(("key-", "logs-key-")) or rule == "sleep-bypassed"}
+    assert key_rules <= {b.rule for b in BREAKAGES}
