@@ -64,10 +64,31 @@ FORCES_REPLACEMENT: tuple[ForcesReplacement, ...] = (
               "rule", "target_id", "event_bus_name"),
     *_entries("aws_config_config_rule", f"{AWS_SCHEMA} configservice/config_rule.go: ForceNew", "name"),
     *_entries("aws_s3_bucket", f"{AWS_DOCS} s3_bucket: Forces new resource", "bucket", "bucket_prefix"),
+    # Opt-in (PAYMENT_ALERT_EMAIL, PAYMENT_CONFIG_RECORDER).
+    *_entries("aws_sns_topic_subscription", f"{AWS_SCHEMA} sns/topic_subscription.go: ForceNew",
+              "topic_arn", "protocol", "endpoint"),
+    *_entries("aws_iam_role_policy_attachment", f"{AWS_SCHEMA} iam/role_policy_attachment.go: ForceNew",
+              "role", "policy_arn"),
+    *_entries("aws_config_configuration_recorder",
+              f"{AWS_DOCS} config_configuration_recorder: Changing it recreates the resource", "name"),
+    *_entries("aws_config_delivery_channel", f"{AWS_SCHEMA} configservice/delivery_channel.go: ForceNew", "name"),
+    *(entry for resource_type in ("aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_versioning",
+                                  "aws_s3_bucket_server_side_encryption_configuration")
+      for entry in _entries(resource_type, f"{AWS_DOCS} {resource_type.removeprefix('aws_')}: Forces new resource",
+                            "bucket")),
+    *_entries("aws_s3_bucket_policy", f"{AWS_SCHEMA} s3/bucket_policy.go: ForceNew", "bucket"),
+    *_entries("aws_s3_bucket_public_access_block", f"{AWS_SCHEMA} s3/bucket_public_access_block.go: ForceNew",
+              "bucket"),
     # "When the keys or values of this argument are updated, Terraform will re-perform the desired action"
     # (provider page, Resource "Triggers"): the sleep is destroyed and created again, which is the wait re-running.
     *_entries("time_sleep", f"{TIME_DOCS}: Resource \"Triggers\"", "triggers"),
 )
+
+# Types whose every argument updates in place (no ForceNew in the schema): known, so never "perhaps replaced".
+UPDATED_IN_PLACE: dict[str, str] = {
+    "aws_config_configuration_recorder_status": f"{AWS_SCHEMA} configservice/configuration_recorder_status.go: "
+                                                "no ForceNew (name and is_enabled both update)",
+}
 
 # What a replacement or removal of each stateful type loses; these fail the review unless acknowledged.
 STATEFUL: dict[str, str] = {
@@ -86,7 +107,7 @@ def replacing_attributes(resource_type: str, changed: set[str]) -> list[ForcesRe
 
 def knows(resource_type: str) -> bool:
     """Whether the table speaks for this type; for a type it does not, the review cannot say "in place"."""
-    return any(e.resource_type == resource_type for e in FORCES_REPLACEMENT)
+    return resource_type in UPDATED_IN_PLACE or any(e.resource_type == resource_type for e in FORCES_REPLACEMENT)
 
 
 def stateful_loss(resource_type: str) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from synth_review.change_set import Severity, diff_apps
-from synth_review.replacement import FORCES_REPLACEMENT, STATEFUL, ForcesReplacement, knows
+from synth_review.replacement import FORCES_REPLACEMENT, STATEFUL, UPDATED_IN_PLACE, ForcesReplacement, knows
 from synth_review.synthesized import Stack, SynthesizedApp
 
 # Every resource type this project synthesizes; the table must speak for each (tests/review: no type unlisted).
@@ -60,6 +60,13 @@ def test_the_project_deploys_no_resource_type_the_table_does_not_know(synthesize
     deployed = {b.type for stack in load(synthesized.outdir).stacks for b in stack.resources()}
     unknown = {t for t in deployed if not knows(t)}
     assert unknown == set(), "add each new type's replacing attributes to synth_review/replacement.py"
+
+
+@pytest.mark.parametrize("resource_type", sorted(UPDATED_IN_PLACE))
+def test_a_type_that_updates_everything_in_place_is_known_and_never_replaced(resource_type):
+    (change,) = changed(ForcesReplacement(resource_type, "name", "-"))
+    assert (change.severity, change.kind) == (Severity.CHANGED, "changed")
+    assert knows(resource_type)
 
 
 @pytest.mark.parametrize(("resource_type", "attribute"), [
