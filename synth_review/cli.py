@@ -19,11 +19,21 @@ from synth_review.synthesized import ReviewInputError, load
 
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 REVIEW_FOLDER = "review"
 ARTEFACTS = ("review.txt", "graph.dot", "graph.svg", "graph.png")
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _review(argv)
+    except KeyboardInterrupt:
+        print("interrupted: the review was stopped; cdktf.out/review/ may hold part of it, run it again",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _review(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m synth_review", description=__doc__.splitlines()[0])
     parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"), help="the synthesized app (cdktf.out)")
     parser.add_argument("--checkov", type=Path, default=CHECKOV, help="checkov from its own tool venv")
