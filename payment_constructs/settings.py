@@ -81,6 +81,12 @@ _S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _S3_BAD_NEIGHBOURS = ("..", ".-", "-.")
 _S3_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,200}")
 
+# An address SNS can mail: local@domain.tld in printable ASCII, no spaces, at most 254 characters (RFC 5321's path
+# limit). Deliberately simpler than RFC 5322: a typo should fail synth, an exotic but valid address is rare here.
+_EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@" + _EMAIL_LABEL + r"(?:\." + _EMAIL_LABEL + ")+")
+EMAIL_MAX_LENGTH = 254
+
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,3})?")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -128,6 +134,8 @@ class Settings:
     max_payment_amount: str
     reserved_concurrency: int
     backend: LocalBackendSettings | S3BackendSettings
+    alert_email: str | None = None  # subscribed to the alerts topic; None: nothing subscribed
+    config_recorder: bool = False  # create an AWS Config recorder (accounts without one; see config_recorder.py)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -159,6 +167,8 @@ class Settings:
                 _concurrency if is_dev or environment is None else _reserved_concurrency(environment),
             ),
             backend=_backend(reader, default_region=region or "us-east-1", synth_outdir=env.get("CDKTF_OUTDIR")),
+            alert_email=reader.read("PAYMENT_ALERT_EMAIL", "", _alert_email),
+            config_recorder=reader.read("PAYMENT_CONFIG_RECORDER", "false", _boolean),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -311,6 +321,17 @@ def _max_amount(raw: str) -> str:
         valid = False
     if not valid:
         raise ValueError(f"is not a payment amount; {allowed}")
+    return raw
+
+
+def _alert_email(raw: str) -> str | None:
+    if raw == "":
+        return None
+    if len(raw) > EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(raw):
+        raise ValueError(
+            f"is not an e-mail address; use name@example.com (ASCII, at most {EMAIL_MAX_LENGTH} characters), "
+            "or leave it unset to subscribe no one"
+        )
     return raw
 
 

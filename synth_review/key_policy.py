@@ -32,6 +32,8 @@ CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
 LOGS_CALLS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
               "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey")
 EXACT_ARN_OPERATOR = "ArnEquals"
+SNS_TOPIC_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn"
+SNS_PUBLISHER_ACTIONS = frozenset({"kms:Decrypt", "kms:GenerateDataKey*"})
 ROOT_PRINCIPALS = frozenset({"arn:<partition>:iam::<account>:root", "<account>"})
 THIS_ACCOUNT = re.compile(r"^(?:arn:<partition>:iam::<account>:\S+|<account>)$")
 _LOGS_SERVICE = re.compile(r"^logs\.(?:[a-z0-9-<>_]+\.)?(?:<dns_suffix>|amazonaws\.com(?:\.cn)?)$")
@@ -56,6 +58,16 @@ SERVICE_PRINCIPALS: dict[str, ServicePrincipal] = {
     "delivery.logs.amazonaws.com": ServicePrincipal(
         (), frozenset({"kms:Decrypt", "kms:Decrypt*"}),
         "Step Functions developer guide, Data at rest encryption, step 3: kms:Decrypt for log delivery, no condition",
+    ),
+    # Alarms and EventBridge publishing to an encrypted SNS topic (issue 14's alerts key; synth_review/alerts.py
+    # checks the topic ARN itself).
+    "cloudwatch.amazonaws.com": ServicePrincipal(
+        (SNS_TOPIC_CONTEXT_KEY,), SNS_PUBLISHER_ACTIONS,
+        "SNS developer guide, Enable compatibility between event sources from AWS services and encrypted topics",
+    ),
+    "events.amazonaws.com": ServicePrincipal(
+        (SNS_TOPIC_CONTEXT_KEY,), SNS_PUBLISHER_ACTIONS,
+        "SNS developer guide, Enable compatibility between event sources from AWS services and encrypted topics",
     ),
 }
 

@@ -6,6 +6,7 @@ ids (tests/review/test_rules_table.py holds them together).
 
 from __future__ import annotations
 
+from synth_review.alerts import alert_findings
 from synth_review.checkov_gate import CheckovResult
 from synth_review.findings import Finding
 from synth_review.iam import iam_findings
@@ -31,6 +32,10 @@ RULES: dict[str, str] = {
     "key-policy-unreadable": "every key policy is a JSON document the review can read",
     "wildcard-action": "no IAM wildcard action, and no \"*\" resource where the action takes one",
     "state-machine-definition": "every state-machine route leads to a state that exists",
+    "alarm-without-action": "every alarm notifies an SNS topic of its stack",
+    "alarm-topic-unencrypted": "the alerts topic is encrypted with a customer key read through its time_sleep",
+    "alerts-key-grant-missing": "that key lets each publisher (CloudWatch, EventBridge) use it for exactly that topic",
+    "topic-policy": "the topic policy lets only this account's alarms and rule publish, and denies plain HTTP",
     "checkov": "checkov ran, parsed every stack and failed no check",
     "checkov-skip": "every checkov skip gives its reason",
 }
@@ -38,6 +43,7 @@ RULES: dict[str, str] = {
 
 def findings(app: SynthesizedApp, checkov: CheckovResult | None, checkov_error: str | None) -> list[Finding]:
     found = log_group_findings(app) + key_findings(app) + iam_findings(app) + state_machine_findings(app)
+    found += alert_findings(app)
     found += checkov_findings(checkov, checkov_error)
     return found
 

@@ -38,6 +38,19 @@ def test_defaults_are_the_dev_deployment():
     assert settings.backend == LocalBackendSettings(state_dir=ROOT / "terraform-state")
 
 
+def test_an_alert_email_longer_than_254_characters_is_refused():
+    (problem,) = problems_of({"PAYMENT_ALERT_EMAIL": "a" * 250 + "@example.com"})
+    assert problem.startswith("PAYMENT_ALERT_EMAIL=")
+    assert "at most 254 characters" in problem
+
+
+def test_an_alert_email_is_read_as_given_and_unset_means_no_one():
+    assert Settings.from_environment({"PAYMENT_ALERT_EMAIL": "on-call+pay@ops.example.com"}).alert_email == (
+        "on-call+pay@ops.example.com"
+    )
+    assert Settings.from_environment({}).alert_email is None
+
+
 def test_settings_cannot_be_changed_after_validation():
     settings = Settings.from_environment({})
     with pytest.raises(AttributeError):
@@ -73,6 +86,13 @@ def test_settings_cannot_be_changed_after_validation():
         ("PAYMENT_MAX_AMOUNT", "1e6", "positive decimal"),
         ("PAYMENT_MAX_AMOUNT", "100.1234", "at most 12 digits before and 3 after"),
         ("PAYMENT_MAX_AMOUNT", "NaN", "positive decimal"),
+        ("PAYMENT_CONFIG_RECORDER", "yes", "use true or false"),
+        ("PAYMENT_ALERT_EMAIL", "oncall", "not an e-mail address"),
+        ("PAYMENT_ALERT_EMAIL", "oncall@localhost", "not an e-mail address"),
+        ("PAYMENT_ALERT_EMAIL", "on call@example.com", "not an e-mail address"),
+        ("PAYMENT_ALERT_EMAIL", "oncall@example.com,boss@example.com", "not an e-mail address"),
+        ("PAYMENT_ALERT_EMAIL", "oncall@exämple.com", "ASCII"),
+        ("PAYMENT_ALERT_EMAIL", "oncall@example.com\n", "not an e-mail address"),
         ("PAYMENT_RESERVED_CONCURRENCY", "-1", "reserved concurrency"),
         ("PAYMENT_RESERVED_CONCURRENCY", "1001", "up to 1000"),
         ("PAYMENT_STATE_BACKEND", "consul", "use local or s3"),
