@@ -145,8 +145,10 @@ flags_without_q = $(if $(filter -%,$(firstword $(MAKEFLAGS))),$(MAKEFLAGS),\
 	$(subst q,,$(firstword $(MAKEFLAGS))) $(wordlist 2,$(words $(MAKEFLAGS)),$(MAKEFLAGS)))
 # Recipes are expanded just before they run, so this one reads the status the sub-make has just written.
 $(STATUS_GOAL)-status:
-	+@MAKEFLAGS='$(flags_without_q)' $(MAKE) --no-print-directory $(STATUS_GOAL) GOAL_STATUS_FILE=$(STATUS_FILE) \
-		&& status=$$(cat $(STATUS_FILE)) || status=2; [ "$$status" != 2 ] || { rm -f $(STATUS_FILE); exit 2; }
+	+@trap 'interrupted=1' INT; \
+	MAKEFLAGS='$(flags_without_q)' $(MAKE) --no-print-directory $(STATUS_GOAL) GOAL_STATUS_FILE=$(STATUS_FILE) \
+		&& status=$$(cat $(STATUS_FILE)) || status=2; test -z "$${interrupted:-}" || { rm -f $(STATUS_FILE); exit 0; }; \
+		[ "$$status" != 2 ] || { rm -f $(STATUS_FILE); exit 2; }
 $(STATUS_GOAL): $(STATUS_GOAL)-status
 	$(if $(filter 1,$(file < $(STATUS_FILE))),@exit 1)$(shell rm -f $(STATUS_FILE))
 .PHONY: $(STATUS_GOAL)-status

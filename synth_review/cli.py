@@ -33,7 +33,7 @@ from synth_review.synthesized import ReviewInputError, SynthesizedApp, load
 
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 REVIEW_FOLDER = "review"
 # Everything either review writes; each run removes them all first, so the folder never mixes two runs or two kinds.
 ARTEFACTS = ("review.txt", "graph.dot", "graph.svg", "graph.png",
@@ -41,6 +41,15 @@ ARTEFACTS = ("review.txt", "graph.dot", "graph.svg", "graph.png",
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _review(argv)
+    except KeyboardInterrupt:  # a base's worktree is already gone (synthesized_revision's `finally`)
+        print("interrupted: the review was stopped; cdktf.out/review/ may hold part of it, run it again",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _review(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m synth_review", description=__doc__.splitlines()[0])
     parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"), help="the synthesized app (cdktf.out)")
     parser.add_argument("--checkov", type=Path, default=CHECKOV, help="checkov from its own tool venv")
@@ -61,9 +70,6 @@ def main(argv: list[str] | None = None) -> int:
         _remove_stale(args.outdir / REVIEW_FOLDER)
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:  # the base's worktree is already gone (synthesized_revision's `finally`)
-        print("interrupted: nothing reviewed", file=sys.stderr)
-        return EXIT_INTERRUPTED
 
 
 def _review_tree(app: SynthesizedApp, checkov_path: Path, checkov_config: Path) -> int:

@@ -28,11 +28,12 @@ REQUIRED_ACTIONS = frozenset(
     {"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}
 )
 CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
-SNS_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn"
 # The calls those five patterns let CloudWatch Logs make; a Deny matching any of them breaks the log groups.
 LOGS_CALLS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
               "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey")
 EXACT_ARN_OPERATOR = "ArnEquals"
+SNS_TOPIC_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn"
+SNS_PUBLISHER_ACTIONS = frozenset({"kms:Decrypt", "kms:GenerateDataKey*"})
 ROOT_PRINCIPALS = frozenset({"arn:<partition>:iam::<account>:root", "<account>"})
 THIS_ACCOUNT = re.compile(r"^(?:arn:<partition>:iam::<account>:\S+|<account>)$")
 _LOGS_SERVICE = re.compile(r"^logs\.(?:[a-z0-9-<>_]+\.)?(?:<dns_suffix>|amazonaws\.com(?:\.cn)?)$")
@@ -58,13 +59,16 @@ SERVICE_PRINCIPALS: dict[str, ServicePrincipal] = {
         (), frozenset({"kms:Decrypt", "kms:Decrypt*"}),
         "Step Functions developer guide, Data at rest encryption, step 3: kms:Decrypt for log delivery, no condition",
     ),
-    # Alarms and EventBridge publishing to the encrypted alerts topic (DESIGN rule 7): the actions from the SNS page;
-    # the topic's encryption context is the condition that keeps the grant to this topic.
-    **{principal: ServicePrincipal(
-        (SNS_CONTEXT_KEY,), frozenset({"kms:Decrypt", "kms:GenerateDataKey*"}),
-        "SNS developer guide, Key management, compatibility between event sources from AWS services and encrypted "
-        "topics: kms:Decrypt and kms:GenerateDataKey* for the service principal",
-    ) for principal in ("cloudwatch.amazonaws.com", "events.amazonaws.com")},
+    # Alarms and EventBridge publishing to an encrypted SNS topic (issue 14's alerts key; synth_review/alerts.py
+    # checks the topic ARN itself).
+    "cloudwatch.amazonaws.com": ServicePrincipal(
+        (SNS_TOPIC_CONTEXT_KEY,), SNS_PUBLISHER_ACTIONS,
+        "SNS developer guide, Enable compatibility between event sources from AWS services and encrypted topics",
+    ),
+    "events.amazonaws.com": ServicePrincipal(
+        (SNS_TOPIC_CONTEXT_KEY,), SNS_PUBLISHER_ACTIONS,
+        "SNS developer guide, Enable compatibility between event sources from AWS services and encrypted topics",
+    ),
 }
 
 Problem = tuple[str, str, str]  # (rule, statement Sid or "" when no statement is to blame, message)

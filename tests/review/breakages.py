@@ -317,6 +317,15 @@ BREAKAGES = [
     Breakage("a service principal with no row", "key-service-condition",
              add_statement("data_key", _statement("Alarms", {"Service": "cloudwatch.amazonaws.com"},
                                                   ["kms:Decrypt", "kms:GenerateDataKey*"]))),
+    Breakage("the alarms' grant on the alerts key without its topic condition", "key-service-condition",
+             lambda d: edit_statement(d, "alerts_key", "CloudWatchAlarmsPublishToAlertsTopic",
+                                      lambda s: s["Condition"].pop("ArnEquals"))),
+    Breakage("EventBridge's grant on the alerts key as ArnEqualsIfExists", "key-service-condition",
+             lambda d: edit_statement(d, "alerts_key", "EventBridgeDeliversToAlertsTopic", lambda s: s.update(
+                 Condition={"ArnEqualsIfExists": s["Condition"]["ArnEquals"]}))),
+    Breakage("EventBridge granted kms:Encrypt on the alerts key", "key-service-actions",
+             lambda d: edit_statement(d, "alerts_key", "EventBridgeDeliversToAlertsTopic",
+                                      lambda s: s["Action"].append("kms:Encrypt"))),
     Breakage("log delivery granted kms:*", "key-service-actions",
              lambda d: edit_statement(d, "data_key", "LogDeliveryDecryptsStateMachineData", _set("Action", "kms:*"))),
     # Rotation.

@@ -196,3 +196,23 @@ def test_without_graphviz_the_pictures_of_an_earlier_run_are_removed_and_the_not
     assert sorted(p.name for p in folder.iterdir()) == ["graph.dot", "review.txt"]
     assert f"written to {folder}/: review.txt, graph.dot" in done.stdout
     assert "`make graphviz` installs it" in done.stdout
+
+
+def test_ctrl_c_during_the_review_exits_130_with_one_line_and_no_traceback(outdir_copy, tmp_path):
+    import signal
+    import time
+
+    started = tmp_path / "checkov-started"
+    slow_checkov = tmp_path / "checkov"
+    slow_checkov.write_text(f"#!/bin/sh\ntouch {started}\nsleep 60\n")
+    slow_checkov.chmod(0o755)
+    review_process = subprocess.Popen(
+        [sys.executable, "-m", "synth_review", "--outdir", str(outdir_copy), "--checkov", str(slow_checkov)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    review_process.send_signal(signal.SIGINT)
+    out, err = review_process.communicate(timeout=120)
+    assert review_process.returncode == 130
+    assert err.startswith("interrupted: ") and err.count("\n") == 1 and "Traceback" not in out + err
