@@ -121,20 +121,62 @@ endif
 clean:
 	rm -rf cdktf.out .cdktf.out.tmp-* .pytest_cache
 
-.PHONY: run-local
-run-local: deps
-	@$(call quiet_on_interrupt,$(SYNTH) -- $(PY) -m local_run --outdir $(OUTDIR) $(if $(PAYMENT),--payment $(PAYMENT)))
-
-# Deploy review (synth_review/, tools/, .checkov.yaml).
-.PHONY: graphviz review
-# Debian's Graphviz draws the review's dependency picture; without it the review still writes graph.dot.
+# Deploy review (synth_review/, tools/, .checkov.yaml) and the local run.
+.PHONY: graphviz review run-local
+# Graphviz draws the review's dependency picture; without it the review writes graph.dot and says how to get the rest.
+# Installing a system package needs root and changes the machine, so it happens only when asked for: `make graphviz`.
 graphviz:
-	@command -v dot >/dev/null || { echo "Installing Graphviz (Debian) for the review's dependency picture"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null 2>&1 \
-		|| echo "note: could not install Graphviz; the review will write graph.dot only"; }
+	@if command -v dot >/dev/null; then echo "Graphviz is installed: $$(dot -V 2>&1)"; \
+	elif command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
+	else echo "error: no apt-get here; install Graphviz with your package manager" \
+		"(brew install graphviz, dnf install graphviz)" >&2; exit 2; fi
 
-review: deps $(CHECKOV_TOOL) graphviz
-	@$(call quiet_on_interrupt,$(SYNTH) -- $(PY) -m synth_review --outdir $(OUTDIR))
+# Exit status through make. GNU make ends with 2 whenever a recipe fails, whatever status the recipe had (its
+# MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the only goal
+# is `review` or `run-local`, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
+# status in a file, and ends in question mode: with 1 when the tool said 1 (a rule failed, an outcome differs), with 2
+# when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once
+# (`make synth review`) fall back to make's own 0/2.
+STATUS_GOALS := review run-local
+# keep_status(prefix, tool): run the tool (after `prefix`, `$(SYNTH) --`, it runs under the synth's lock) and take
+# its own status; a synth that fails before the tool runs leaves none, and counts as bad input (2). On Ctrl-C the
+# recipe ends quietly (see quiet_on_interrupt). The status goes where the sub-make was told (GOAL_STATUS_FILE), and
+# the sub-make succeeds: the status is the outer make's to give. Run directly, the recipe fails with it.
+keep_status = trap 'interrupted=1' INT; tool_status=$$(mktemp); \
+	$(1) /bin/sh -c '"$$@"; echo $$? > "$$0"' "$$tool_status" $(2) || true; \
+	status=$$(cat "$$tool_status"); rm -f "$$tool_status"; test -z "$${interrupted:-}" || exit 0; \
+	status=$${status:-2}; $(if $(GOAL_STATUS_FILE),echo $$status > $(GOAL_STATUS_FILE),exit $$status)
+# Only the outer make (the sub-make is given GOAL_STATUS_FILE), and only when one status goal is the only goal.
+ONE_STATUS_GOAL := $(words $(MAKECMDGOALS))$(filter $(STATUS_GOALS),$(MAKECMDGOALS))
+ifeq ($(origin GOAL_STATUS_FILE)$(ONE_STATUS_GOAL),undefined1$(MAKECMDGOALS))
+STATUS_GOAL := $(MAKECMDGOALS)
+STATUS_FILE := $(shell mktemp)
+MAKEFLAGS += -q
+# The sub-make's flags: the caller's, without the -q added above (the first word holds the one-letter flags).
+flags_without_q = $(if $(filter -%,$(firstword $(MAKEFLAGS))),$(MAKEFLAGS),\
+	$(subst q,,$(firstword $(MAKEFLAGS))) $(wordlist 2,$(words $(MAKEFLAGS)),$(MAKEFLAGS)))
+# Recipes are expanded just before they run, so this one reads the status the sub-make has just written.
+$(STATUS_GOAL)-status:
+	+@trap 'interrupted=1' INT; \
+	MAKEFLAGS='$(flags_without_q)' $(MAKE) --no-print-directory $(STATUS_GOAL) GOAL_STATUS_FILE=$(STATUS_FILE) \
+		&& status=$$(cat $(STATUS_FILE)) || status=2; test -z "$${interrupted:-}" || { rm -f $(STATUS_FILE); exit 0; }; \
+		[ "$$status" != 2 ] || { rm -f $(STATUS_FILE); exit 2; }
+$(STATUS_GOAL): $(STATUS_GOAL)-status
+	$(if $(filter 1,$(file < $(STATUS_FILE))),@exit 1)$(shell rm -f $(STATUS_FILE))
+.PHONY: $(STATUS_GOAL)-status
+else
+# `make review REVIEW_OUTDIR=<tree>` reviews a synthesized tree from elsewhere (a CI artefact) as it is, unsynthesized.
+# BASE=<git revision>: review the change from that revision instead (synthesized in a throw-away worktree);
+# PAYMENT_REVIEW_ALLOW_REPLACE=<stack>/<address>,... accepts destructive changes by name.
+REVIEW_OUTDIR ?= $(OUTDIR)
+review_lock = $(if $(filter $(OUTDIR),$(REVIEW_OUTDIR)),$(SYNTH) --)
+review: deps $(CHECKOV_TOOL)
+	@$(call keep_status,$(review_lock),$(PY) -m synth_review --outdir $(REVIEW_OUTDIR) $(if $(BASE),--base '$(BASE)'))
+
+run-local: deps
+	@$(call keep_status,$(SYNTH) --,$(PY) -m local_run --outdir $(OUTDIR) $(if $(PAYMENT),--payment $(PAYMENT)))
+endif
 
 # The deployed state machine's ARN, for the next command: `arn=$(make -s state-machine-arn) && aws stepfunctions ...`.
 # When the app stack was never deployed (or its deploy failed) it fails, with terraform's reason, instead of printing

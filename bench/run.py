@@ -97,6 +97,8 @@ def main() -> int:
         Scenario("`make synth`, changed tree", ["make", "--no-print-directory", "synth"], before=forget_stamp),
         Scenario("`make synth`, unchanged tree", ["make", "--no-print-directory", "synth"]),
         Scenario("`make review`", ["make", "--no-print-directory", "review"]),
+        # The change review against this very commit: a base synth in a throw-away worktree, checkov on both trees.
+        Scenario("`make review BASE=HEAD`", ["make", "--no-print-directory", "review", "BASE=HEAD"]),
         Scenario("`python -c 'import cdktf_cdktf_provider_aws'`", [PY, "-c", "import cdktf_cdktf_provider_aws"]),
     ]
     if not args.skip_test:

@@ -25,10 +25,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".cdktf.out.tmp-*", ".pytest_cache")
 DEFAULT_SYNTH_OUTDIR = "cdktf.out"
 
-# CloudWatch Logs PutRetentionPolicy accepts only these values (0 here means "never expire": no retention set).
+# CloudWatch Logs PutRetentionPolicy accepts only these values. "Never expire" (no policy) is not offered: every
+# group gets a retention policy (checkov CKV_AWS_66), and ten years (3653) is the longest CloudWatch Logs keeps.
 LOG_RETENTION_DAYS = (
-    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )
+NEVER_EXPIRE = "0"
 
 # Regions where CloudWatch Logs, KMS, Lambda and Step Functions are all offered (aws, aws-us-gov and aws-cn).
 AWS_REGIONS = frozenset({
@@ -159,7 +161,11 @@ class Settings:
                 "PAYMENT_LEDGER_DELETION_PROTECTION", protect_by_default, _boolean
             ),
             max_payment_amount=reader.read("PAYMENT_MAX_AMOUNT", DEFAULT_MAX_AMOUNT, _max_amount),
-            reserved_concurrency=reader.read("PAYMENT_RESERVED_CONCURRENCY", "0" if is_dev else "20", _concurrency),
+            reserved_concurrency=reader.read(
+                "PAYMENT_RESERVED_CONCURRENCY",
+                "0" if is_dev else "20",
+                _concurrency if is_dev or environment is None else _reserved_concurrency(environment),
+            ),
             backend=_backend(reader, default_region=region or "us-east-1", synth_outdir=env.get("CDKTF_OUTDIR")),
             alert_email=reader.read("PAYMENT_ALERT_EMAIL", "", _alert_email),
             config_recorder=reader.read("PAYMENT_CONFIG_RECORDER", "false", _boolean),
@@ -218,21 +224,24 @@ def _region(raw: str) -> str:
 
 def _retention(raw: str) -> int:
     allowed = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
+    if raw == NEVER_EXPIRE:
+        raise ValueError(f"(never expire) is refused: every log group gets a retention policy; use one of {allowed} "
+                         "(3653 = ten years, the longest)")
     if _whole_number(raw) not in LOG_RETENTION_DAYS:
-        raise ValueError(f"is not a CloudWatch Logs retention; use one of {allowed} (0 = never expire)")
+        raise ValueError(f"is not a CloudWatch Logs retention; use one of {allowed}")
     return int(raw)
 
 
 def _audit_retention(environment: str) -> Callable[[str], int]:
-    """A retention outside dev: a valid one, and a year or more (or never expire)."""
+    """A retention outside dev: a valid one, and a year or more."""
 
     def parse(raw: str) -> int:
         days = _retention(raw)
-        if days != 0 and days < MIN_AUDIT_RETENTION_DAYS:
+        if days < MIN_AUDIT_RETENTION_DAYS:
             longer = ", ".join(str(d) for d in LOG_RETENTION_DAYS if d >= MIN_AUDIT_RETENTION_DAYS)
             raise ValueError(
                 f"is too short for environment {environment!r}; outside dev, payment logs are kept at least "
-                f"{MIN_AUDIT_RETENTION_DAYS} days: use one of {longer} or 0 (never expire)"
+                f"{MIN_AUDIT_RETENTION_DAYS} days: use one of {longer}"
             )
         return days
 
@@ -246,6 +255,24 @@ def _concurrency(raw: str) -> int:
             f"is not a reserved concurrency; use 0 (none reserved) or a whole number up to {MAX_RESERVED_CONCURRENCY}"
         )
     return int(raw)
+
+
+def _reserved_concurrency(environment: str) -> Callable[[str], int]:
+    """Reserved concurrency outside dev: at least 1, so a burst can neither take the account nor flood the ledger."""
+
+    def parse(raw: str) -> int:
+        reserved = _concurrency(raw)
+        if reserved == 0:
+            # Lambda reads a reserved concurrency of 0 as "throttle every invoke"; this project's 0 means "reserve
+            # none", which outside dev leaves the functions uncapped (checkov CKV_AWS_115).
+            raise ValueError(
+                f"reserves no concurrency, which environment {environment!r} does not allow: outside dev each function "
+                f"reserves capacity and caps a burst on the ledger; use a whole number from 1 to "
+                f"{MAX_RESERVED_CONCURRENCY}"
+            )
+        return reserved
+
+    return parse
 
 
 def go_duration_seconds(raw: str) -> float:

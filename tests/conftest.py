@@ -48,6 +48,7 @@ JOBS_OF_MODULE = {
     "tests/review/test_review_cdktn.py": ("cdktn_fast_synth",),
     "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
     "tests/test_engine_switch.py": ("probe_deploy",),
+    "tests/review/test_review_revisions.py": ("review_fixture",),
 }
 
 
@@ -98,6 +99,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         "cdktn_fast_synth": lambda: background.start_app_synth("cdktn-fast", base, optimizations=True, engine="cdktn"),
         "probe_deploy": lambda: background.start_probe_deploy(base),
         "probe_synth": lambda: background.start_probe_synth(base),
+        "review_fixture": lambda: background.start_review_fixture(base),
     }
     session.config.stash[BACKGROUND_JOBS] = {job: starters[job]() for job in sorted(wanted)}
     session.config.stash[BACKGROUND_BASE] = base

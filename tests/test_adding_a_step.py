@@ -13,8 +13,7 @@ import json
 import pytest
 
 from synth_review.key_policy import logs_key_policy_problems
-from synth_review.log_groups import log_group_findings
-from synth_review.state_machine import state_machine_findings
+from synth_review.rules import findings
 from synth_review.synthesized import Stack, SynthesizedApp
 from tests.conftest import synthesize
 from tests.synthesized import reference
@@ -117,8 +116,7 @@ def test_the_execution_timeout_grows_to_cover_the_new_step(app_stack, definition
 
 
 def test_the_review_passes_the_three_step_workflow(three_steps):
-    assert state_machine_findings(three_steps) == []
-    assert log_group_findings(three_steps) == []
+    assert [finding.line() for finding in findings(three_steps, None, None)] == []
 
 
 def test_the_new_function_and_its_log_group_are_outputs(app):

@@ -32,9 +32,10 @@ INPUT_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Ma
                "tools/synth.py")
 INPUT_DIRS = ("payment_constructs", "handlers", "synth_speed", "cdk_engine")
 SETTING_PREFIXES = ("PAYMENT_", "CDKTF_")
-# Read by other tools, never by the app: where the output goes (its place is an input of its own, below), and a
-# switch of the cdktf CLI that the Makefile exports (a direct run must agree with `make synth`).
-NOT_INPUTS = ("CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV")
+# Read by other tools, never by the app: where the output goes (its place is an input of its own, below), a
+# switch of the cdktf CLI that the Makefile exports (a direct run must agree with `make synth`), and the change
+# review's acknowledgement (synth_review: it names what a review may accept, not what is synthesized).
+NOT_INPUTS = ("CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV", "PAYMENT_REVIEW_ALLOW_REPLACE")
 STAMP = ".synth-inputs.sha256"
 # Written into the folder after a synth, by tools that own them: `make review`'s report, and the working files
 # `terraform init` (run by `cdktf deploy`) keeps beside each stack, which tools/synth.py carries over to each new synth
