@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,6 +25,11 @@ from synth_speed import fast_synth
 from tests import background
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# A runner started in the background (a CI job, nohup, `cmd &` in a script) inherits SIGINT ignored, and every make,
+# synth and review the tests start would inherit it too: none would see the Ctrl-C that the interruption tests send
+# as a terminal sends it to its foreground job. A handler here, unlike SIG_IGN, is reset to the default in a child.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 # The suite's own synth runs on the engine PAYMENT_CDK_ENGINE names (cdktf by default), as main.py does;
 # tests/test_engines.py compares the two engines in child processes.
 cdk_engine.use(cdk_engine.chosen())
