@@ -39,6 +39,10 @@ class Ledger:
     def items(self) -> list[dict[str, Any]]:
         return self.client.scan(TableName=self.table_name, ConsistentRead=True)["Items"]
 
+    def count(self) -> int:
+        """How many payments the ledger holds, without reading them back (cheap enough for a property test)."""
+        return self.client.scan(TableName=self.table_name, ConsistentRead=True, Select="COUNT")["Count"]
+
     def record(self, payment_id: str) -> dict[str, Any]:
         key = {"payment_id": {"S": payment_id}}
         item = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True)["Item"]

@@ -355,11 +355,11 @@ def validated(case: tuple[dict[str, Any], Decimal]) -> dict[str, Any]:
 def test_processing_records_only_what_validation_returns_unchanged(ledger: Ledger, event: Any) -> None:
     # Arbitrary near-payments, valid ones in any accepted spelling, and validation's own output: only the last kind
     # may be recorded, and exactly as given.
-    before = len(ledger.items())
+    before = ledger.count()
     try:
         receipt = processing.process_payment(event, client=ledger.client, table_name=ledger.table_name)
     except (PaymentContractError, IdempotencyConflictError):
-        assert len(ledger.items()) == before
+        assert ledger.count() == before
         return
     assert validation.validate_payment(event, max_amount=Decimal(validation.DEFAULT_MAX_AMOUNT)) == event
     stored = ledger.record(event["payment_id"])
