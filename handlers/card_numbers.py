@@ -30,19 +30,25 @@ What counts as a card number:
    first and last no wider than w ("4111 1111 1111 1111 12/29" holds
    "4111 1111 1111 1111"; "ref 1234 4111 1111 1111 1111" too; Amex's
    4-6-5 and "4,111,111,111,111,111" qualify).
-5. *Values that are not part of a number*: before spans are read, a
-   *delimited* date (yyyy-mm-dd, dd/mm/yyyy, mm/dd/yy, with "-", "/" or "."),
-   time of day (hh:mm[:ss][.fraction][offset]), IPv4 address (with an
-   optional :port), international phone number (after a "+" that follows no
-   digit) or North American one ("(415) 555-0100", "415-555-0100"), each
-   with an optional "#", "," or ";" extension, is set aside like a word.
+5. *Values that are not part of a number*: before spans are read, these
+   *delimited* values are set aside like words: a time of day
+   (h:mm:ss[.fraction][offset]), a date just before one (yyyy-mm-dd,
+   dd/mm/yyyy, mm/dd/yyyy, dd/mm/yy with "-", "/" or "."), an IPv4
+   address with its :port, an international phone number (after a "+" that
+   starts a value: a letter, the text's start or a list separator before it,
+   never a digit) or a North American one ("(415) 555-0100",
+   "415-555-0100"), phones with an optional "#", "," or ";" extension.
    *Delimited* means not continued by another group joined the same way, so
    a value is never carved out of a longer run: in "41:11:11:11:11:11:11:11"
-   or "4.111.111.111.111.111" no time or address is found.
+   or "4.111.111.111.111.111" no time or address is found. Only shapes long
+   enough to matter are set aside (a date or an address alone is too short to
+   be read as a card), which keeps the chance that a randomly chunked PAN
+   contains one negligible (measured: tests/handlers, and the closing note).
 6. *Lists*: a span of four or more groups of at most four digits, all joined
    by the same list separator ("; ", "|", ", " -- a comma *followed by
    whitespace*), is a list of values, and its items never combine -- unless
    every group has four digits but a shorter last (a card's printed layout).
+   Nor does a stretch of rule 4's second kind ever cross a list separator.
 
 Why restrict how groups combine (rule 4) rather than keep every stretch: a
 span of n small groups holds up to 7n stretches of 13-19 digits, each of which
@@ -62,13 +68,13 @@ The price, deliberately paid (each kept as a test):
 - A PAN glued to other digits with nothing between them
   ("41111111111111110000") is one group of 20+ digits, an identifier, never
   a card; a separator of any kind between the two brings it back.
-- A PAN typed as a ", "-list of irregular chunks ("4111, 111, 1111, 11111")
+- A PAN typed as a ", "-list of irregular chunks ("4111, 111, 1111, 1111, 1")
   is a list of values (rule 6); typed in fours, or with any other separator,
   it is found.
-- Text that is shaped like a value of rule 5 *and* holds a PAN in that shape
-  ("41:11:11" as a time) is a value; nobody writes a card number as a date.
+- Text that is shaped like a value of rule 5 *and* holds a PAN's digits in
+  that shape is a value; nobody writes a card number as a time of day.
 - Still refused: a whole span of 13-19 digits that one scheme issues and that
-  passes Luhn is refused however it was meant ("45 50 60 70 80 90 10 20"
+  passes Luhn is refused however it was meant ("45 50 60 70 80 90 10 26"
   written with spaces reads exactly like a PAN written in pairs); send such
   values with a list separator or as a JSON list.
 
