@@ -150,6 +150,7 @@ def test_a_former_false_positive_passes(text: str, stretch: str, why: str) -> No
         pytest.param("2024-01-15 10:30:00 4111 1111 1111 1111", id="after-a-timestamp"),
         pytest.param("4111 +1111 1111 1111", id="plus-inside-a-number-is-no-phone"),
         pytest.param("+1 4111 1111 1111 1111", id="too-long-for-a-phone"),
+        pytest.param("822 219 7007\u202142 793 2", id="not-a-phone-written-with-spaces"),
         pytest.param("5105105105105100", id="mastercard"),
         pytest.param("2200 0000 0000 0004", id="mir"),
         pytest.param("135410014004955", id="uatp"),
@@ -433,7 +434,7 @@ def phone_numbers_with_extensions(draw: st.DrawFn) -> str:
     if draw(st.booleans()):  # North American
         area, exchange = draw(st.integers(200, 999)), draw(st.integers(200, 999))
         line = f"{draw(st.integers(0, 9999)):04}"
-        layouts = ["({a}) {e}-{l}", "{a}-{e}-{l}", "{a}.{e}.{l}", "1-{a}-{e}-{l}", "+1 {a} {e} {l}"]
+        layouts = ["({a}) {e}-{l}", "({a}) {e} {l}", "{a}-{e}-{l}", "{a}.{e}.{l}", "1-{a}-{e}-{l}", "+1 {a} {e} {l}"]
         layout = draw(st.sampled_from(layouts))
         return layout.format(a=area, e=exchange, l=line) + extension
     country = str(draw(st.integers(1, 999)))
