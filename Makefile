@@ -39,15 +39,20 @@ export PIP_EXTRA_INDEX_URL := https://pypi.org/simple
 
 .PHONY: synth test lint deps clean
 
-# The app runs directly, as `cdktf synth` would run it (same output, tests/test_synth_identity.py), without the CLI's
-# own start-up; and not at all when nothing that affects the output changed (tools/synth_inputs.py).
+# The output folder: $CDKTF_OUTDIR if set (as cdktf itself honours it), else cdktf.out.
+OUTDIR := $(or $(CDKTF_OUTDIR),cdktf.out)
+# tools/synth.py runs the app directly, as `cdktf synth` would run it (same output, tests/test_synth_identity.py),
+# without the CLI's own start-up; not at all when nothing that affects the output changed (tools/synth_inputs.py);
+# one synth of a folder at a time, written aside and swapped in whole. `$(SYNTH) -- CMD` then runs CMD holding the
+# folder's lock, so CMD reads the synth just checked even while another make synth waits.
+SYNTH := $(PY) tools/synth.py --outdir $(OUTDIR)
+# Ctrl-C reaches make, the recipe's shell and the command alike. The command prints its one line and exits 130; the
+# shell then ends the recipe without an error of its own, so make adds no "*** [synth] Error 130" line, and make
+# itself still exits as interrupted (130).
+quiet_on_interrupt = trap 'interrupted=1' INT; $(1) || { status=$$?; test -n "$${interrupted:-}" || exit $$status; }
+
 synth: deps
-	@if $(PY) tools/synth_inputs.py fresh cdktf.out; then \
-		echo "cdktf.out is up to date"; \
-	else \
-		CDKTF_OUTDIR=cdktf.out $(PY) main.py && $(PY) tools/synth_inputs.py record cdktf.out && \
-		echo "Synthesized the stacks encryption and app into cdktf.out"; \
-	fi
+	@$(call quiet_on_interrupt,$(SYNTH))
 
 # tests/review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
 test: deps $(CHECKOV_TOOL)
@@ -58,43 +63,118 @@ lint: deps
 
 deps: $(VENV)/.synced node_modules/.installed
 
+# Set-up runs under one lock (flock(1), util-linux): two first-time runs at once (two terminals, CI jobs sharing a
+# checkout) would otherwise both run `npm ci` or `pipenv sync` into the same folder, and both fail. A stamp that is
+# out of date is made by a second make started once the lock is held, which looks at the stamps again: the second of
+# two runs waits, then finds the set-up done.
+SETUP_LOCK := .setup.lock
+SETUP_STAMPS := $(VENV)/.synced node_modules/.installed $(CHECKOV_TOOL)
+$(VENV)/.synced: Pipfile.lock
+node_modules/.installed: package-lock.json
+$(CHECKOV_TOOL): tools/checkov-requirements.txt
+
+.PHONY: locked-setup
+ifeq ($(SETUP_LOCKED),)
+$(SETUP_STAMPS):
+	@command -v flock >/dev/null || { echo "error: flock (util-linux) is not installed; install it" >&2; exit 2; }
+	@flock $(SETUP_LOCK) $(MAKE) --no-print-directory SETUP_LOCKED=1 SETUP_STAMP=$@ locked-setup
+else
+locked-setup: $(SETUP_STAMP)
+	@:
+
 $(PIPENV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
 
 # The venv is made here, not by pipenv, which would narrate its creation; pipenv then installs Pipfile.lock into it.
-$(VENV)/.synced: Pipfile.lock | $(PIPENV)
+$(VENV)/.synced: | $(PIPENV)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIPENV) sync --dev
 	touch $@
 
-node_modules/.installed: package-lock.json
+node_modules/.installed:
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-clean:
-	rm -rf cdktf.out .pytest_cache
-
-.PHONY: run-local
-run-local: synth
-	$(PY) -m local_run $(if $(PAYMENT),--payment $(PAYMENT))
-
-# checkov gate and deploy review (synth_review/, tools/, .checkov.yaml).
-
 # checkov gets its own venv: its dependency pins conflict with the project's. --no-deps --require-hashes: pip installs
 # exactly tools/checkov-requirements.txt (regenerate with tools/pin_checkov.py) and resolves nothing.
-$(CHECKOV_TOOL): tools/checkov-requirements.txt
+$(CHECKOV_TOOL):
 	rm -rf $(CHECKOV_VENV)
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --no-deps --require-hashes -r tools/checkov-requirements.txt
 	touch $@
+endif
 
-.PHONY: graphviz review
-# Debian's Graphviz draws the review's dependency picture; without it the review still writes graph.dot.
+clean:
+	rm -rf cdktf.out .cdktf.out.tmp-* .pytest_cache
+
+# Deploy review (synth_review/, tools/, .checkov.yaml) and the local run.
+.PHONY: graphviz review run-local
+# Graphviz draws the review's dependency picture; without it the review writes graph.dot and says how to get the rest.
+# Installing a system package needs root and changes the machine, so it happens only when asked for: `make graphviz`.
 graphviz:
-	@command -v dot >/dev/null || { echo "Installing Graphviz (Debian) for the review's dependency picture"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null 2>&1 \
-		|| echo "note: could not install Graphviz; the review will write graph.dot only"; }
+	@if command -v dot >/dev/null; then echo "Graphviz is installed: $$(dot -V 2>&1)"; \
+	elif command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
+	else echo "error: no apt-get here; install Graphviz with your package manager" \
+		"(brew install graphviz, dnf install graphviz)" >&2; exit 2; fi
 
-review: synth $(CHECKOV_TOOL) graphviz
-	$(PY) -m synth_review --outdir cdktf.out
+# Exit status through make. GNU make ends with 2 whenever a recipe fails, whatever status the recipe had (its
+# MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the only goal
+# is `review` or `run-local`, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
+# status in a file, and ends in question mode: with 1 when the tool said 1 (a rule failed, an outcome differs), with 2
+# when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once
+# (`make synth review`) fall back to make's own 0/2.
+STATUS_GOALS := review run-local
+# keep_status(prefix, tool): run the tool (after `prefix`, `$(SYNTH) --`, it runs under the synth's lock) and take
+# its own status; a synth that fails before the tool runs leaves none, and counts as bad input (2). On Ctrl-C the
+# recipe ends quietly (see quiet_on_interrupt). The status goes where the sub-make was told (GOAL_STATUS_FILE), and
+# the sub-make succeeds: the status is the outer make's to give. Run directly, the recipe fails with it.
+keep_status = trap 'interrupted=1' INT; tool_status=$$(mktemp); \
+	$(1) /bin/sh -c '"$$@"; echo $$? > "$$0"' "$$tool_status" $(2) || true; \
+	status=$$(cat "$$tool_status"); rm -f "$$tool_status"; test -z "$${interrupted:-}" || exit 0; \
+	status=$${status:-2}; $(if $(GOAL_STATUS_FILE),echo $$status > $(GOAL_STATUS_FILE),exit $$status)
+# Only the outer make (the sub-make is given GOAL_STATUS_FILE), and only when one status goal is the only goal.
+ONE_STATUS_GOAL := $(words $(MAKECMDGOALS))$(filter $(STATUS_GOALS),$(MAKECMDGOALS))
+ifeq ($(origin GOAL_STATUS_FILE)$(ONE_STATUS_GOAL),undefined1$(MAKECMDGOALS))
+STATUS_GOAL := $(MAKECMDGOALS)
+STATUS_FILE := $(shell mktemp)
+MAKEFLAGS += -q
+# The sub-make's flags: the caller's, without the -q added above (the first word holds the one-letter flags).
+flags_without_q = $(if $(filter -%,$(firstword $(MAKEFLAGS))),$(MAKEFLAGS),\
+	$(subst q,,$(firstword $(MAKEFLAGS))) $(wordlist 2,$(words $(MAKEFLAGS)),$(MAKEFLAGS)))
+# Recipes are expanded just before they run, so this one reads the status the sub-make has just written.
+$(STATUS_GOAL)-status:
+	+@trap 'interrupted=1' INT; \
+	MAKEFLAGS='$(flags_without_q)' $(MAKE) --no-print-directory $(STATUS_GOAL) GOAL_STATUS_FILE=$(STATUS_FILE) \
+		&& status=$$(cat $(STATUS_FILE)) || status=2; test -z "$${interrupted:-}" || { rm -f $(STATUS_FILE); exit 0; }; \
+		[ "$$status" != 2 ] || { rm -f $(STATUS_FILE); exit 2; }
+$(STATUS_GOAL): $(STATUS_GOAL)-status
+	$(if $(filter 1,$(file < $(STATUS_FILE))),@exit 1)$(shell rm -f $(STATUS_FILE))
+.PHONY: $(STATUS_GOAL)-status
+else
+# `make review REVIEW_OUTDIR=<tree>` reviews a synthesized tree from elsewhere (a CI artefact) as it is, unsynthesized.
+# BASE=<git revision>: review the change from that revision instead (synthesized in a throw-away worktree);
+# PAYMENT_REVIEW_ALLOW_REPLACE=<stack>/<address>,... accepts destructive changes by name.
+REVIEW_OUTDIR ?= $(OUTDIR)
+review_lock = $(if $(filter $(OUTDIR),$(REVIEW_OUTDIR)),$(SYNTH) --)
+review: deps $(CHECKOV_TOOL)
+	@$(call keep_status,$(review_lock),$(PY) -m synth_review --outdir $(REVIEW_OUTDIR) $(if $(BASE),--base '$(BASE)'))
+
+run-local: deps
+	@$(call keep_status,$(SYNTH) --,$(PY) -m local_run --outdir $(OUTDIR) $(if $(PAYMENT),--payment $(PAYMENT)))
+endif
+
+# The deployed state machine's ARN, for the next command: `arn=$(make -s state-machine-arn) && aws stepfunctions ...`.
+# When the app stack was never deployed (or its deploy failed) it fails, with terraform's reason, instead of printing
+# an empty ARN into that command.
+.PHONY: state-machine-arn
+state-machine-arn:
+	@command -v terraform >/dev/null || { echo "error: terraform is not on PATH; install it" >&2; exit 1; }; \
+	cd $(OUTDIR)/stacks/app 2>/dev/null || { echo "error: no $(OUTDIR)/stacks/app: run make synth, then deploy" >&2; \
+		exit 1; }; \
+	errors=$$(mktemp); trap 'rm -f "$$errors"' EXIT; \
+	arn=$$(terraform output -no-color -raw state_machine_arn 2>"$$errors") || arn=""; \
+	test -n "$$arn" || { echo "error: no state_machine_arn in the app stack's state: deploy it first (npx cdktf deploy \
+	encryption app)$$(grep -m1 -o 'Error: .*' "$$errors" | sed 's/^/; terraform: /')" >&2; exit 1; }; \
+	echo "$$arn"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
+from payment_constructs.environment_gate import environment_or_exit
 from payment_constructs.settings_gate import settings_or_exit
 from synth_speed import fast_synth
 
 settings = settings_or_exit()  # validated before jsii starts: bad input never becomes a Node stack trace
+environment_or_exit()
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 fast_synth.enable()  # before cdktf and the providers load; PAYMENT_SYNTH_OPTIMIZATIONS=off restores stock behaviour
 

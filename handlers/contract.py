@@ -17,6 +17,10 @@ LEDGER_TABLE_ENV: Final = "LEDGER_TABLE"
 # The ledger table's partition key: the payment's idempotency key, named in the processing handler's conditions.
 LEDGER_KEY: Final = "payment_id"
 
+# What the processing handler logs (as `message`) when a payment id comes back with other content; a metric filter
+# on its log group counts these records and pages (payment_constructs/log_metrics.py).
+IDEMPOTENCY_CONFLICT_LOG_MESSAGE: Final = "payment id reused for a different payment"
+
 # The per-payment ceiling when MAX_AMOUNT_ENV is unset, and the default of the PAYMENT_MAX_AMOUNT setting.
 DEFAULT_MAX_AMOUNT: Final = "1000000.00"
 

@@ -42,7 +42,7 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from handlers.contract import DEFAULT_MAX_AMOUNT, LEDGER_KEY, LEDGER_TABLE_ENV
+from handlers.contract import DEFAULT_MAX_AMOUNT, IDEMPOTENCY_CONFLICT_LOG_MESSAGE, LEDGER_KEY, LEDGER_TABLE_ENV
 from handlers.validation import (
     Payment,
     PaymentValidationError,
@@ -239,7 +239,7 @@ def _replay_or_conflict(payment: Mapping[str, Any], fingerprint: str, client: An
     if stored["fingerprint"] != fingerprint:
         differing = _differing_fields(payment, stored.get("payment", {}))
         logger.warning(
-            "payment id reused for a different payment",
+            IDEMPOTENCY_CONFLICT_LOG_MESSAGE,
             extra={"payment_id": payment_id, "differing_fields": differing},
         )
         raise IdempotencyConflictError(

@@ -85,7 +85,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(*, verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="  log %(name)s: %(message)s")
+    level = logging.INFO if verbose else logging.ERROR
+    logging.basicConfig(level=level, format="  log %(name)s: %(message)s")
+    # On the console handler too: each invocation lowers the root logger to the functions' INFO to collect what
+    # they log (local_run.lambda_router), which must not reach the console unless asked.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
     for name in _NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 

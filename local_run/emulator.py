@@ -26,6 +26,7 @@ from local_run.interpolation import resolve_text, resolve_value
 from local_run.lambda_router import LambdaRouter, route_lambda_in_process
 from local_run.outcome import ExecutionOutcome, outcome_from_history
 from local_run.retry_waits import ScaledRetryWaits, scaled_retry_waits
+from local_run.signals import Monitoring
 from local_run.stack import StackError, SynthesizedFunction, WorkflowStack
 
 MOTO_ACCOUNT_ID = "123456789012"
@@ -72,6 +73,7 @@ class LocalWorkflow:
 
     def run(self, payment: Any, *, label: str = "payment") -> ExecutionOutcome:
         """Start one execution with ``payment`` as input and wait for it to end."""
+        logged_before = len(self.router.function_logs)
         execution_arn = self.stepfunctions.start_execution(
             stateMachineArn=self.state_machine_arn,
             name=_execution_name(label),
@@ -79,7 +81,20 @@ class LocalWorkflow:
         )["executionArn"]
         description = self._wait_for_end(execution_arn)
         events = self._history(execution_arn)
-        return outcome_from_history(description, events)
+        return outcome_from_history(description, events, self.router.function_logs[logged_before:])
+
+    def pages(self, outcome: ExecutionOutcome, monitoring: Monitoring | None = None) -> tuple[str, ...]:
+        """The synthesized alarms this execution would set off (local_run.signals); `monitoring`: other alarms and
+        filters than the stack's, to show what a change to them would do."""
+        monitoring = monitoring or self.stack.monitoring
+        function_addresses = {name: f"aws_lambda_function.{rid}" for rid, name in self.function_names.items()}
+        seen = monitoring.observe(
+            state_machine=f"aws_sfn_state_machine.{self.stack.state_machine.resource_id}",
+            status=outcome.status,
+            history=outcome.history,
+            function_logs=[(function_addresses[log.function_name], log) for log in outcome.function_logs],
+        )
+        return monitoring.pages(seen)
 
     def ledger_items(self) -> list[dict[str, Any]]:
         paginator = self.dynamodb.get_paginator("scan")

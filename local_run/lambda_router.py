@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 import threading
 import traceback
 import uuid
@@ -24,6 +25,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from unittest import mock
 
@@ -31,6 +33,7 @@ from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.core.exceptions import JsonRESTError
 
 from local_run.handler_sandbox import HandlerSandbox
+from local_run.signals import FunctionLog
 
 # What moto's LambdaBackend.invoke took when this was written (moto 5.2.5). If a
 # moto upgrade changes it, fail at patch time rather than on the first payment.
@@ -75,6 +78,7 @@ class LambdaRouter:
     _faults: dict[str, deque[LambdaServiceError]] = field(default_factory=lambda: defaultdict(deque))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     invocations: list[str] = field(default_factory=list)
+    function_logs: list[FunctionLog] = field(default_factory=list)  # one per invocation that ran the handler
 
     def fail_next_invocations(self, function_name: str, code: str, *, times: int = 1, status: int = 429) -> None:
         """Answer the next ``times`` invocations of ``function_name`` with a Lambda service error."""
@@ -95,18 +99,28 @@ class LambdaRouter:
             sandbox = self._sandbox(function)
         event = json.loads(body) if body else {}
         context = _context(function)
+        records: list[dict[str, Any]] = []
         try:
-            result = sandbox.call(event, context, _runtime_environment(function))
+            with _lambda_json_logs(records, context.aws_request_id):
+                result = sandbox.call(event, context, _runtime_environment(function))
         except Exception as error:  # the runtime reports any exception to the caller
             response_headers["x-amz-function-error"] = "Unhandled"
-            return _json_bytes(error_payload(error, context.aws_request_id))
+            payload = error_payload(error, context.aws_request_id)
+            self._logged(function, [*records, runtime_error_record(payload)], failed=True)
+            return _json_bytes(payload)
         try:
-            return _json_bytes(result)
+            answer = _json_bytes(result)
         except (TypeError, ValueError) as error:
             response_headers["x-amz-function-error"] = "Unhandled"
-            return _json_bytes(
-                {"errorType": "Runtime.MarshalError", "errorMessage": f"Unable to marshal response: {error}"}
-            )
+            payload = {"errorType": "Runtime.MarshalError", "errorMessage": f"Unable to marshal response: {error}"}
+            self._logged(function, [*records, runtime_error_record(payload)], failed=True)
+            return _json_bytes(payload)
+        self._logged(function, records, failed=False)
+        return answer
+
+    def _logged(self, function: LambdaFunction, records: list[dict[str, Any]], *, failed: bool) -> None:
+        with self._lock:
+            self.function_logs.append(FunctionLog(function.function_name, tuple(records), failed))
 
     def close(self) -> None:
         for sandbox in self._sandboxes.values():
@@ -132,6 +146,55 @@ def error_payload(error: BaseException, request_id: str) -> dict[str, Any]:
         "requestId": request_id,
         "stackTrace": traceback.format_list(traceback.extract_tb(error.__traceback__)),
     }
+
+
+# The function's application_log_level (payment_function.py sets INFO): the runtime sets the root logger to it.
+APPLICATION_LOG_LEVEL = logging.INFO
+_LOG_RECORD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def lambda_json_record(record: logging.LogRecord, request_id: str) -> dict[str, Any]:
+    """A log record as Lambda's JSON log format writes it: timestamp, level, message, logger, requestId, and each
+    `extra` field as a key of its own (Lambda developer guide, "Configuring JSON and plain text log formats")."""
+    return {
+        "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        "level": record.levelname,
+        "message": record.getMessage(),
+        "logger": record.name,
+        "requestId": request_id,
+        **{k: v for k, v in vars(record).items() if k not in _LOG_RECORD_ATTRIBUTES},
+    }
+
+
+def runtime_error_record(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the Python runtime logs, in JSON format, for an unhandled error: the error payload at level ERROR
+    (aws-lambda-python-runtime-interface-client, bootstrap.log_error)."""
+    return {"timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "ERROR", **payload}
+
+
+class _Collect(logging.Handler):
+    def __init__(self, records: list[dict[str, Any]], request_id: str) -> None:
+        super().__init__(APPLICATION_LOG_LEVEL)
+        self._records = records
+        self._request_id = request_id
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._records.append(lambda_json_record(record, self._request_id))
+
+
+@contextmanager
+def _lambda_json_logs(records: list[dict[str, Any]], request_id: str) -> Iterator[None]:
+    """Collect what the handler logs during one invocation, as the runtime would write it to the log group."""
+    root = logging.getLogger()
+    collect = _Collect(records, request_id)
+    level = root.level
+    root.addHandler(collect)
+    root.setLevel(min(level, APPLICATION_LOG_LEVEL) if level else APPLICATION_LOG_LEVEL)
+    try:
+        yield
+    finally:
+        root.removeHandler(collect)
+        root.setLevel(level)
 
 
 @contextmanager

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from local_run.signals import FunctionLog
+
 
 @dataclass(frozen=True)
 class Step:
@@ -26,6 +28,8 @@ class ExecutionOutcome:
     output: Any
     error: str | None
     cause: str | None
+    history: tuple[Mapping[str, Any], ...] = ()  # GetExecutionHistory, for what the execution logs
+    function_logs: tuple[FunctionLog, ...] = ()  # what each Lambda invocation of the execution logged
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -49,8 +53,12 @@ class ExecutionOutcome:
         return self.cause
 
 
-def outcome_from_history(description: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> ExecutionOutcome:
-    """Build the outcome from DescribeExecution and the full GetExecutionHistory."""
+def outcome_from_history(
+    description: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    function_logs: Sequence[FunctionLog] = (),
+) -> ExecutionOutcome:
+    """Build the outcome from DescribeExecution, the full GetExecutionHistory and what the functions logged."""
     output = description.get("output")
     return ExecutionOutcome(
         steps=_steps(events),
@@ -58,6 +66,8 @@ def outcome_from_history(description: Mapping[str, Any], events: Sequence[Mappin
         output=json.loads(output) if output is not None else None,
         error=description.get("error"),
         cause=description.get("cause"),
+        history=tuple(events),
+        function_logs=tuple(function_logs),
     )
 
 

@@ -19,6 +19,7 @@ class SampleResult:
     sample: Sample
     outcome: ExecutionOutcome
     differences: tuple[str, ...] | None  # None: the sample has no expectation
+    pages: tuple[str, ...] = ()  # the synthesized alarms the execution would set off
 
     @property
     def as_expected(self) -> bool:
@@ -31,8 +32,11 @@ def run_samples(workflow: LocalWorkflow, samples: Sequence[Sample]) -> list[Samp
     earlier: dict[str, ExecutionOutcome] = {}
     for sample in samples:
         outcome = workflow.run(sample.payment, label=sample.name)
-        found = None if sample.expectation is None else tuple(differences(outcome, sample.expectation, earlier))
-        results.append(SampleResult(sample, outcome, found))
+        pages = workflow.pages(outcome)
+        found = (
+            None if sample.expectation is None else tuple(differences(outcome, sample.expectation, earlier, pages))
+        )
+        results.append(SampleResult(sample, outcome, found, pages))
         earlier[sample.name] = outcome
     return results
 
@@ -45,11 +49,12 @@ def render_results(results: Sequence[SampleResult]) -> str:
             " → ".join(str(step) for step in result.outcome.steps),
             result.outcome.status,
             truncate(describe_result(result.outcome), RESULT_WIDTH),
+            ", ".join(result.pages) or "no one",
             _verdict(result),
         ]
         for result in results
     ]
-    lines = table(["payment", "path", "status", "result", "expected"], rows, indent="", rule=True)
+    lines = table(["payment", "path", "status", "result", "pages", "expected"], rows, indent="", rule=True)
     for result in results:
         lines.extend(f"  {result.sample.name}: {difference}" for difference in result.differences or ())
     return "\n".join(lines)

@@ -6,7 +6,11 @@ says how the run must end::
     {"status": "SUCCEEDED", "end_state": "PaymentProcessed",
      "receipt": {"currency": "USD", "amount": "125.50"},   # fields that must match
      "same_receipt_as": "01-good-usd-card"}                # optional: a replay
-    {"status": "FAILED", "end_state": "PaymentRejected", "error": "PaymentValidationError"}
+    {"status": "FAILED", "end_state": "PaymentRejected", "error": "PaymentValidationError",
+     "pages": []}                                          # optional: the alarms it sets off, exactly
+
+``pages`` names alarms without the environment's prefix (``payments-failed``); what sets them off is read from the
+synthesized alarms and metric filters (local_run.signals), never listed here.
 
 Samples run in file-name order, because a replay only means something after
 the payment it replays.
@@ -44,10 +48,11 @@ class Expectation:
     error: str | None = None
     receipt: Mapping[str, str] = field(default_factory=dict)
     same_receipt_as: str | None = None
+    pages: tuple[str, ...] | None = None
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> Expectation:
-        unknown = set(document) - {"status", "end_state", "error", "receipt", "same_receipt_as"}
+        unknown = set(document) - {"status", "end_state", "error", "receipt", "same_receipt_as", "pages"}
         if unknown:
             raise ValueError(f"unknown expectation fields: {', '.join(sorted(unknown))}")
         return cls(
@@ -56,6 +61,7 @@ class Expectation:
             error=document.get("error"),
             receipt=document.get("receipt", {}),
             same_receipt_as=document.get("same_receipt_as"),
+            pages=tuple(sorted(document["pages"])) if "pages" in document else None,
         )
 
 
@@ -152,7 +158,10 @@ def _json_kind(document: Any) -> str:
 
 
 def differences(
-    outcome: ExecutionOutcome, expectation: Expectation, earlier: Mapping[str, ExecutionOutcome]
+    outcome: ExecutionOutcome,
+    expectation: Expectation,
+    earlier: Mapping[str, ExecutionOutcome],
+    pages: tuple[str, ...] = (),
 ) -> list[str]:
     """How ``outcome`` differs from ``expectation``; empty when it matches.
 
@@ -172,6 +181,9 @@ def differences(
             found.append(f"receipt {name} {receipt.get(name)!r}, expected {value!r}")
     if expectation.same_receipt_as is not None:
         found.extend(_replay_differences(receipt, expectation.same_receipt_as, earlier))
+    if expectation.pages is not None and tuple(sorted(pages)) != expectation.pages:
+        paged, expected = ", ".join(sorted(pages)) or "no one", ", ".join(expectation.pages) or "no one"
+        found.append(f"pages {paged}, expected {expected}")
     return found
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from local_run.signals import Monitoring
 from payment_constructs.stack_contract import APP_STACK
 from synth_review.synthesized import Stack, SynthesizedTreeError, load
 
@@ -64,6 +65,7 @@ class WorkflowStack:
     functions: tuple[SynthesizedFunction, ...]
     table: TableSpec
     data_sources: Mapping[str, tuple[str, ...]]
+    monitoring: Monitoring  # the stack's alarms and metric filters
     source: Path | None = None  # the cdk.tf.json it was read from
 
 
@@ -84,6 +86,7 @@ def read_stack(stack: Stack) -> WorkflowStack:
         ),
         table=_table(stack),
         data_sources={data_type: tuple(sorted(items)) for data_type, items in stack.document.get("data", {}).items()},
+        monitoring=Monitoring.from_document(stack.document),
         source=stack.path,
     )
 

@@ -8,19 +8,24 @@ from pathlib import Path
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
+from payment_constructs.alerts_topic import AlertsTopic
 from payment_constructs.aws_context import AwsContext
-from payment_constructs.key_check import checked_key
+from payment_constructs.config_recorder import ConfigRecorder
+from payment_constructs.dashboard import WorkflowDashboard
+from payment_constructs.key_check import UNUSABLE_ALERTS_KEY_MESSAGE, checked_key
 from payment_constructs.lambda_package import handlers_package
 from payment_constructs.ledger_table import LedgerTable
+from payment_constructs.log_encryption_monitor import LogEncryptionMonitor
 from payment_constructs.log_groups import EncryptedLogGroups
-from payment_constructs.naming import Names
+from payment_constructs.naming import Names, alarm_resource, event_rule_resource
 from payment_constructs.payment_function import FunctionSpec, PaymentFunction, SharedResources
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
-from payment_constructs.stack_contract import DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
+from payment_constructs.stack_contract import ALERTS_KEY_ARN_OUTPUT, DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import read_state_of, use_backend
 from payment_constructs.state_machine import PaymentStateMachine
-from payment_constructs.workflow_steps import WORKFLOW_STEPS
+from payment_constructs.workflow_alarms import WorkflowAlarms
+from payment_constructs.workflow_steps import WORKFLOW_STEPS, workflow_log_groups
 
 
 class AppStack(TerraformStack):
@@ -80,7 +85,58 @@ class AppStack(TerraformStack):
             log_group=self.log_groups.group("state_machine", names.state_machine_log_group),
             data_key_arn=data_key_arn,
         )
+        self._monitoring(settings, names, ctx, encryption.get_string(ALERTS_KEY_ARN_OUTPUT), logs_key_arn)
         self._outputs()
+
+    def _monitoring(self, settings: Settings, names: Names, ctx: AwsContext, alerts_key: str, logs_key: str) -> None:
+        """Alarms, the log-encryption compliance rule and the dashboard, all reaching people through one topic."""
+        # Read through the alerts key's own wait and checked like the others: the topic cannot be created before
+        # the key policy that lets CloudWatch and EventBridge use it has had time to propagate.
+        alerts_key_arn = checked_key(self, "alerts_key_check", alerts_key, UNUSABLE_ALERTS_KEY_MESSAGE).arn
+        self.alerts = AlertsTopic(
+            self,
+            "alerts",
+            ctx=ctx,
+            name=names.alerts_topic,
+            kms_key_arn=alerts_key_arn,
+            alarm_arn_pattern=ctx.arn("cloudwatch", alarm_resource(f"{names.alarm_prefix}*")),
+            event_rule_arn=ctx.arn("events", event_rule_resource(names.compliance_event_rule)),
+            email=settings.alert_email,
+        )
+        self.alarms = WorkflowAlarms(
+            self,
+            "alarms",
+            names=names,
+            topic_arn=self.alerts.arn,
+            state_machine=self.state_machine,
+            steps=self.steps,
+            ledger_table=self.ledger.name,
+        )
+        recorder = (
+            ConfigRecorder(self, "config", ctx=ctx, name=names.config_recorder,
+                           bucket_prefix=names.config_bucket_prefix, logs_key_arn=logs_key)
+            if settings.config_recorder else None
+        )
+        LogEncryptionMonitor(
+            self,
+            "log_encryption",
+            config_rule_name=names.log_encryption_rule,
+            event_rule_name=names.compliance_event_rule,
+            logs_key_arn=logs_key,
+            log_groups=workflow_log_groups(names, [step.spec for step in self.steps]),
+            topic_arn=self.alerts.arn,
+            after=[recorder.status] if recorder else None,
+        )
+        self.dashboard = WorkflowDashboard(
+            self,
+            "dashboard",
+            name=names.dashboard,
+            region=ctx.region,
+            alarms=self.alarms,
+            state_machine_arn=self.state_machine.arn,
+            function_names=[step.name for step in self.steps],
+            ledger_table=self.ledger.name,
+        )
 
     def _outputs(self) -> None:
         """What an operator needs after deploy: what to start, and where to look."""
@@ -90,3 +146,6 @@ class AppStack(TerraformStack):
         for step in self.steps:
             TerraformOutput(self, f"{step.spec.step}_function_name", value=step.name)
             TerraformOutput(self, f"{step.spec.step}_log_group", value=step.log_group.name)
+        TerraformOutput(self, "alerts_topic_arn", value=self.alerts.arn,
+                        description="Every alarm and log-encryption compliance change publishes here")
+        TerraformOutput(self, "dashboard_name", value=self.dashboard.dashboard.dashboard_name)

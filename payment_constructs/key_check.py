@@ -21,12 +21,22 @@ UNUSABLE_KEY_MESSAGE = (
 )
 
 
-def checked_key(scope: Construct, construct_id: str, key_arn: str) -> DataAwsKmsKey:
+UNUSABLE_ALERTS_KEY_MESSAGE = (
+    "The alerts KMS key is not an enabled symmetric ENCRYPT_DECRYPT key, so SNS cannot encrypt alarm notifications "
+    "with it and every alarm action would fail. Deploy the encryption stack first (cdktf deploy encryption); if the "
+    "key is disabled or pending deletion, enable it or cancel the deletion (aws kms enable-key / cancel-key-deletion) "
+    "and plan again."
+)
+
+
+def checked_key(
+    scope: Construct, construct_id: str, key_arn: str, error_message: str = UNUSABLE_KEY_MESSAGE
+) -> DataAwsKmsKey:
     return DataAwsKmsKey(
         scope,
         construct_id,
         key_id=key_arn,
         lifecycle=TerraformResourceLifecycle(
-            postcondition=[Postcondition(condition=USABLE_KEY, error_message=UNUSABLE_KEY_MESSAGE)]
+            postcondition=[Postcondition(condition=USABLE_KEY, error_message=error_message)]
         ),
     )

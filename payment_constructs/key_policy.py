@@ -52,3 +52,54 @@ def log_delivery_may_decrypt() -> Statement:
         "Action": "kms:Decrypt*",
         "Resource": "*",
     }
+
+
+# What a service publishing to an SSE-enabled SNS topic needs of the topic's key: SNS asks KMS for a data key in the
+# publisher's name and passes the topic ARN as encryption context (SNS developer guide, "Enable compatibility between
+# event sources from AWS services and encrypted topics",
+# https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ALERTS_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
+SNS_ENCRYPTION_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn"
+CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"
+EVENTS_PRINCIPAL = "events.amazonaws.com"
+
+
+def alarms_may_use_key_for(ctx: AwsContext, topic_arn: str, alarm_arn_pattern: str) -> Statement:
+    """The statement whose absence makes every alarm action fail silently.
+
+    Without it CloudWatch cannot publish to the encrypted topic: nothing fails at deploy, the alarm goes to ALARM,
+    and only its history says "CloudWatch Alarms does not have authorization to access the SNS topic encryption key"
+    (CloudWatch user guide, "Using Amazon CloudWatch alarms" > alarm actions, encrypted SNS topics). The AWS-managed
+    alias/aws/sns key can never work: its policy cannot be edited to admit cloudwatch.amazonaws.com. The conditions
+    keep the grant to this topic and to this account's alarms of this environment (confused-deputy guard).
+    """
+    return _topic_publisher_uses_key(
+        "CloudWatchAlarmsPublishToAlertsTopic",
+        CLOUDWATCH_PRINCIPAL,
+        topic_arn,
+        {"StringEquals": {"aws:SourceAccount": ctx.account_id}, "ArnLike": {"aws:SourceArn": alarm_arn_pattern}},
+    )
+
+
+def event_rules_may_use_key_for(topic_arn: str) -> Statement:
+    """EventBridge delivering an event to the encrypted topic: the same trap as the alarms, with its own principal.
+
+    Conditioned on the topic's encryption context only: EventBridge's KMS requests for an SNS target do not carry
+    aws:SourceArn / aws:SourceAccount (EventBridge user guide, "Amazon SNS permissions" for encrypted topics), so
+    those conditions here would drop every event silently. Which rule may publish is decided by the topic policy,
+    which does see the rule's ARN.
+    """
+    return _topic_publisher_uses_key("EventBridgeDeliversToAlertsTopic", EVENTS_PRINCIPAL, topic_arn, {})
+
+
+def _topic_publisher_uses_key(
+    sid: str, principal: str, topic_arn: str, source_conditions: dict[str, dict[str, str]]
+) -> Statement:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": principal},
+        "Action": list(ALERTS_KEY_ACTIONS),
+        "Resource": "*",
+        "Condition": {"ArnEquals": {SNS_ENCRYPTION_CONTEXT_KEY: topic_arn}, **source_conditions},
+    }

@@ -35,7 +35,6 @@ class EncryptedLogGroups(Construct):
             group_id,
             name=name,
             kms_key_id=self._kms_key_arn,
-            # 0 = never expire: CloudWatch Logs takes "no retention policy", not a 0-day one.
-            retention_in_days=self._retention_days or None,
+            retention_in_days=self._retention_days,
             depends_on=self._wait_for,
         )

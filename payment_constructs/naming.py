@@ -50,6 +50,51 @@ class Names:
     def data_key_alias(self) -> str:
         return f"alias/{PROJECT}-data-{self.environment}"
 
+    @property
+    def alerts_key_alias(self) -> str:
+        return f"alias/{PROJECT}-alerts-{self.environment}"
+
+    @property
+    def alerts_topic(self) -> str:
+        return f"{PROJECT}-alerts-{self.environment}"
+
+    @property
+    def alarm_prefix(self) -> str:
+        """Every alarm of this environment starts with it: the alerts key and topic admit exactly these alarms."""
+        return f"{PROJECT}-{self.environment}-"
+
+    def alarm(self, what: str) -> str:
+        return f"{self.alarm_prefix}{what}"
+
+    @property
+    def dashboard(self) -> str:
+        return f"{PROJECT}-{self.environment}"
+
+    @property
+    def log_encryption_rule(self) -> str:
+        """The AWS Config rule that checks the workflow's log groups are encrypted with the logs key."""
+        return f"{PROJECT}-log-groups-encrypted-{self.environment}"
+
+    @property
+    def compliance_event_rule(self) -> str:
+        """The EventBridge rule that forwards that Config rule's compliance changes to the alerts topic."""
+        return f"{PROJECT}-log-encryption-compliance-{self.environment}"
+
+    @property
+    def config_recorder(self) -> str:
+        """The AWS Config recorder and delivery channel, made only when settings ask (one per account and region)."""
+        return f"{PROJECT}-{self.environment}"
+
+    @property
+    def config_bucket_prefix(self) -> str:
+        # Terraform's bucket_prefix takes at most 37 characters (it appends a unique suffix): "pw-config-" + 20 + "-".
+        return f"pw-config-{self.environment}-"
+
+    @property
+    def metric_namespace(self) -> str:
+        """Where the workflow's own metrics (from its logs) live, one namespace per environment."""
+        return f"PaymentWorkflow/{self.environment}"
+
     def role(self, owner: str) -> str:
         """The IAM role of one function or of the state machine, named after its owner."""
         return f"{owner}-role"
@@ -71,3 +116,13 @@ def log_group_resource(log_group: str) -> str:
 
 def state_machine_resource(state_machine: str) -> str:
     return f"stateMachine:{state_machine}"
+
+
+def alarm_resource(alarm: str) -> str:
+    """A CloudWatch alarm's ARN resource, as aws:SourceArn names it when the alarm publishes."""
+    return f"alarm:{alarm}"
+
+
+def event_rule_resource(rule: str) -> str:
+    """An EventBridge rule on the default bus, as aws:SourceArn names it when the rule publishes."""
+    return f"rule/{rule}"

@@ -7,6 +7,8 @@ This module imports nothing from cdktf, so validation costs milliseconds and run
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -20,13 +22,15 @@ from handlers.contract import DEFAULT_MAX_AMOUNT
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What `make clean` deletes (the Makefile's clean target; tests/test_settings.py holds the two equal) and the synth
 # output, which every synth rewrites: Terraform state kept inside either would be lost without a word.
-REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".pytest_cache")
+REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".cdktf.out.tmp-*", ".pytest_cache")
 DEFAULT_SYNTH_OUTDIR = "cdktf.out"
 
-# CloudWatch Logs PutRetentionPolicy accepts only these values (0 here means "never expire": no retention set).
+# CloudWatch Logs PutRetentionPolicy accepts only these values. "Never expire" (no policy) is not offered: every
+# group gets a retention policy (checkov CKV_AWS_66), and ten years (3653) is the longest CloudWatch Logs keeps.
 LOG_RETENTION_DAYS = (
-    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )
+NEVER_EXPIRE = "0"
 
 # Regions where CloudWatch Logs, KMS, Lambda and Step Functions are all offered (aws, aws-us-gov and aws-cn).
 AWS_REGIONS = frozenset({
@@ -77,6 +81,12 @@ _S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _S3_BAD_NEIGHBOURS = ("..", ".-", "-.")
 _S3_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,200}")
 
+# An address SNS can mail: local@domain.tld in printable ASCII, no spaces, at most 254 characters (RFC 5321's path
+# limit). Deliberately simpler than RFC 5322: a typo should fail synth, an exotic but valid address is rare here.
+_EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@" + _EMAIL_LABEL + r"(?:\." + _EMAIL_LABEL + ")+")
+EMAIL_MAX_LENGTH = 254
+
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,3})?")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -124,6 +134,8 @@ class Settings:
     max_payment_amount: str
     reserved_concurrency: int
     backend: LocalBackendSettings | S3BackendSettings
+    alert_email: str | None = None  # subscribed to the alerts topic; None: nothing subscribed
+    config_recorder: bool = False  # create an AWS Config recorder (accounts without one; see config_recorder.py)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -149,8 +161,14 @@ class Settings:
                 "PAYMENT_LEDGER_DELETION_PROTECTION", protect_by_default, _boolean
             ),
             max_payment_amount=reader.read("PAYMENT_MAX_AMOUNT", DEFAULT_MAX_AMOUNT, _max_amount),
-            reserved_concurrency=reader.read("PAYMENT_RESERVED_CONCURRENCY", "0" if is_dev else "20", _concurrency),
+            reserved_concurrency=reader.read(
+                "PAYMENT_RESERVED_CONCURRENCY",
+                "0" if is_dev else "20",
+                _concurrency if is_dev or environment is None else _reserved_concurrency(environment),
+            ),
             backend=_backend(reader, default_region=region or "us-east-1", synth_outdir=env.get("CDKTF_OUTDIR")),
+            alert_email=reader.read("PAYMENT_ALERT_EMAIL", "", _alert_email),
+            config_recorder=reader.read("PAYMENT_CONFIG_RECORDER", "false", _boolean),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -206,21 +224,24 @@ def _region(raw: str) -> str:
 
 def _retention(raw: str) -> int:
     allowed = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
+    if raw == NEVER_EXPIRE:
+        raise ValueError(f"(never expire) is refused: every log group gets a retention policy; use one of {allowed} "
+                         "(3653 = ten years, the longest)")
     if _whole_number(raw) not in LOG_RETENTION_DAYS:
-        raise ValueError(f"is not a CloudWatch Logs retention; use one of {allowed} (0 = never expire)")
+        raise ValueError(f"is not a CloudWatch Logs retention; use one of {allowed}")
     return int(raw)
 
 
 def _audit_retention(environment: str) -> Callable[[str], int]:
-    """A retention outside dev: a valid one, and a year or more (or never expire)."""
+    """A retention outside dev: a valid one, and a year or more."""
 
     def parse(raw: str) -> int:
         days = _retention(raw)
-        if days != 0 and days < MIN_AUDIT_RETENTION_DAYS:
+        if days < MIN_AUDIT_RETENTION_DAYS:
             longer = ", ".join(str(d) for d in LOG_RETENTION_DAYS if d >= MIN_AUDIT_RETENTION_DAYS)
             raise ValueError(
                 f"is too short for environment {environment!r}; outside dev, payment logs are kept at least "
-                f"{MIN_AUDIT_RETENTION_DAYS} days: use one of {longer} or 0 (never expire)"
+                f"{MIN_AUDIT_RETENTION_DAYS} days: use one of {longer}"
             )
         return days
 
@@ -234,6 +255,24 @@ def _concurrency(raw: str) -> int:
             f"is not a reserved concurrency; use 0 (none reserved) or a whole number up to {MAX_RESERVED_CONCURRENCY}"
         )
     return int(raw)
+
+
+def _reserved_concurrency(environment: str) -> Callable[[str], int]:
+    """Reserved concurrency outside dev: at least 1, so a burst can neither take the account nor flood the ledger."""
+
+    def parse(raw: str) -> int:
+        reserved = _concurrency(raw)
+        if reserved == 0:
+            # Lambda reads a reserved concurrency of 0 as "throttle every invoke"; this project's 0 means "reserve
+            # none", which outside dev leaves the functions uncapped (checkov CKV_AWS_115).
+            raise ValueError(
+                f"reserves no concurrency, which environment {environment!r} does not allow: outside dev each function "
+                f"reserves capacity and caps a burst on the ledger; use a whole number from 1 to "
+                f"{MAX_RESERVED_CONCURRENCY}"
+            )
+        return reserved
+
+    return parse
 
 
 def go_duration_seconds(raw: str) -> float:
@@ -285,6 +324,17 @@ def _max_amount(raw: str) -> str:
     return raw
 
 
+def _alert_email(raw: str) -> str | None:
+    if raw == "":
+        return None
+    if len(raw) > EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(raw):
+        raise ValueError(
+            f"is not an e-mail address; use name@example.com (ASCII, at most {EMAIL_MAX_LENGTH} characters), "
+            "or leave it unset to subscribe no one"
+        )
+    return raw
+
+
 def _backend_kind(raw: str) -> BackendKind:
     if raw not in ("local", "s3"):
         raise ValueError("is not a state backend; use local or s3")
@@ -297,7 +347,10 @@ def _state_dir(synth_outdir: str | None) -> Callable[[str], Path]:
     Checked both as written (made absolute, ``..`` folded) and with symlinks resolved, against both forms of each
     doomed folder: a symlink into cdktf.out, or cdktf.out itself a symlink, must not slip through.
     """
-    doomed = {name: _both_forms(PROJECT_ROOT / name) for name in REMOVED_BY_MAKE_CLEAN}
+    literal = [name for name in REMOVED_BY_MAKE_CLEAN if not glob.has_magic(name)]
+    patterns = [name for name in REMOVED_BY_MAKE_CLEAN if glob.has_magic(name)]
+    doomed = {name: _both_forms(PROJECT_ROOT / name) for name in literal}
+    roots = _both_forms(PROJECT_ROOT)
     if synth_outdir:
         doomed[f"CDKTF_OUTDIR={shown(synth_outdir)}"] = _both_forms(_from_project_root(synth_outdir))
     rule = "use a folder outside the synth output and what make clean deletes (default terraform-state)"
@@ -312,6 +365,14 @@ def _state_dir(synth_outdir: str | None) -> Callable[[str], Path]:
         for name, removed in doomed.items():
             if any(form == folder or folder in form.parents for form in forms for folder in removed):
                 raise ValueError(f"is inside {name}, which make clean or the next synth deletes; {rule}")
+        # A glob of `make clean` (a killed synth's leftovers) deletes whatever top-level folder its name matches.
+        for pattern in patterns:
+            if any(
+                folder.parent in roots and fnmatch.fnmatchcase(folder.name, pattern)
+                for form in forms
+                for folder in (form, *form.parents)
+            ):
+                raise ValueError(f"is inside {pattern}, which make clean or the next synth deletes; {rule}")
         return path
 
     return parse

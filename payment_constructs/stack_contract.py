@@ -12,3 +12,4 @@ APP_STACK = "app"
 # The app stack reads these through terraform_remote_state.
 LOGS_KEY_ARN_OUTPUT = "logs_key_arn"
 DATA_KEY_ARN_OUTPUT = "data_key_arn"
+ALERTS_KEY_ARN_OUTPUT = "alerts_key_arn"

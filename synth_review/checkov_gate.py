@@ -61,7 +61,7 @@ class CheckovResult:
 
 
 # What a dev environment does differently on purpose; outside dev these checks run, and settings make them pass
-# (payment_constructs/settings.py refuses a retention under 365 days and reserves concurrency by default).
+# (payment_constructs/settings.py refuses a retention under 365 days and a reserved concurrency of 0 there).
 DEV_ONLY_SKIPS = (
     Skip("CKV_AWS_115", "dev reserves no concurrency: a new account (limit 10) cannot reserve any"),
     Skip("CKV_AWS_338", "dev keeps logs 1 day on purpose; outside dev settings refuse less than 365 days"),

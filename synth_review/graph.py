@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,21 +46,36 @@ def edges(app: SynthesizedApp) -> list[Edge]:
     return sorted(found, key=lambda e: (e.source, e.target, e.kind))
 
 
-def dot_source(app: SynthesizedApp) -> str:
+# How the change review marks a node (synth_review/change_set.py decides which mark each gets).
+MARK_STYLES = {
+    "added": ('#d4f7d4', "solid", "+ "),
+    "changed": ('#ffe8b3', "solid", "~ "),
+    "replaced": ('#ffc2b3', "bold", "-/+ "),
+    "removed": ('#f4c7c7', "dashed", "- "),
+}
+
+
+def dot_source(app: SynthesizedApp, marks: Mapping[str, str] | None = None, base: SynthesizedApp | None = None) -> str:
+    """The picture of `app`; with `marks` (node id -> added/changed/replaced/removed) the change review's picture,
+    where nodes marked removed are drawn from `base`, with the edges they had there."""
+    marks = marks or {}
     lines = [
         "digraph deployment {",
         '  graph [rankdir=LR, fontname="Helvetica", fontsize=11, compound=true];',
         '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="Helvetica", fontsize=10];',
         '  edge [color="#555555", fontname="Helvetica"];',
     ]
+    removed_blocks = {s.name: [b for b in s.blocks() if marks.get(f"{s.name}/{b.address}") == "removed"]
+                      for s in (base.stacks if base else ())}
     for index, stack in enumerate(app.stacks):
         kind, _ = stack.backend
         lines.append(f"  subgraph cluster_{index} {{")
         lines.append(f'    label="{stack.name} stack (state: {kind})"; style=rounded; color="#888888";')
-        for block in stack.blocks():
+        for block in stack.blocks() + removed_blocks.get(stack.name, []):
             fill = "#e8f0fe" if block.is_data else "#f4f6f8"
             label = f"{'data ' if block.is_data else ''}{block.type}\\n{block.name}"
-            lines.append(f'    {_id(stack.name, block.address)} [label="{label}", fillcolor="{fill}"];')
+            style = _node_style(label, fill, marks.get(f"{stack.name}/{block.address}"))
+            lines.append(f"    {_id(stack.name, block.address)} [{style}];")
         for name in stack.outputs():
             node = _id(stack.name, f"output.{name}")
             lines.append(f'    {node} [label="output\\n{name}", shape=note, fillcolor="#fff4d6"];')
@@ -69,26 +85,49 @@ def dot_source(app: SynthesizedApp) -> str:
         "depends_on": ' [style=dashed, label="depends_on", fontsize=9]',
         "cross-stack": ' [color="#c0392b", penwidth=2, label="terraform_remote_state", fontsize=9]',
     }
-    for edge in edges(app):
+    drawn = edges(app)
+    if base is not None:
+        gone = {f"{stack}/{b.address}" for stack, blocks in removed_blocks.items() for b in blocks}
+        drawn += [e for e in edges(base) if e.source in gone or e.target in gone]
+    for edge in drawn:
         lines.append(f"  {_quoted(edge.source)} -> {_quoted(edge.target)}{styles[edge.kind]};")
+    if marks:
+        legend = ", ".join(f"{prefix.strip()} {mark}" for mark, (_, _, prefix) in MARK_STYLES.items())
+        lines.append(f'  label="change review: {legend}"; labelloc=t;')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def write_graph(app: SynthesizedApp, folder: Path) -> list[str]:
-    """Write graph.dot and, where Graphviz is installed, its renderings; returns notes for what could not be drawn."""
-    source = folder / "graph.dot"
-    source.write_text(dot_source(app))
+def _node_style(label: str, fill: str, mark: str | None) -> str:
+    if mark is None:
+        return f'label="{label}", fillcolor="{fill}"'
+    color, style, prefix = MARK_STYLES[mark]
+    return f'label="{prefix}{label}", fillcolor="{color}", style="rounded,filled,{style}"'
+
+
+def write_graph(app: SynthesizedApp, folder: Path, name: str = "graph",
+                source_text: str | None = None) -> tuple[list[str], list[str]]:
+    """Write <name>.dot (the picture of `app`, or `source_text`) and, where Graphviz is installed, its renderings:
+    (names written, notes on what was not)."""
+    source = folder / f"{name}.dot"
+    source.write_text(source_text if source_text is not None else dot_source(app))
+    written = [source.name]
     dot = shutil.which("dot")
     if dot is None:
-        return ["graph.svg not drawn: Graphviz `dot` is not installed (`make review` installs it)"]
+        drawn = " and ".join(f"{name}.{fmt}" for fmt in FORMATS)
+        return written, [f"{drawn} not drawn: Graphviz `dot` is not installed; `make graphviz` installs it "
+                         "(apt-get install graphviz; brew install graphviz on macOS)"]
     notes = []
     for fmt in FORMATS:
-        done = subprocess.run([dot, f"-T{fmt}", str(source), "-o", str(folder / f"graph.{fmt}")],
+        target = folder / f"{name}.{fmt}"
+        done = subprocess.run([dot, f"-T{fmt}", str(source), "-o", str(target)],
                               capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            notes.append(f"graph.{fmt} not drawn: dot said {done.stderr.strip()[:200]}")
-    return notes
+        if done.returncode == 0 and target.is_file():
+            written.append(target.name)
+        else:
+            target.unlink(missing_ok=True)  # a half-drawn picture would pass for this run's
+            notes.append(f"{name}.{fmt} not drawn: dot said {done.stderr.strip()[:200] or 'nothing'}")
+    return written, notes
 
 
 def _id(stack: str, address: str) -> str:

@@ -42,6 +42,12 @@ class StatementRow:
     actions: tuple[str, ...]
     resources: tuple[str, ...]
     key_policy: bool
+    conditions: tuple[str, ...] = ()  # "ArnEquals kms:EncryptionContext:aws:logs:arn = <arn>", or "= one of" + values
+
+    @property
+    def resource(self) -> str:
+        """The Terraform address of the block that holds the policy."""
+        return self.owner.rsplit(".", 1)[0]
 
     @property
     def wildcard_actions(self) -> tuple[str, ...]:
@@ -79,7 +85,7 @@ def statement_rows(app: SynthesizedApp) -> list[StatementRow]:
 
 def iam_findings(app: SynthesizedApp) -> list[Finding]:
     return [
-        Finding("wildcard-action", row.stack, f"{row.owner} {row.sid}".strip(), problem)
+        Finding("wildcard-action", row.stack, row.owner, problem, row.sid)
         for row in statement_rows(app)
         if (problem := row.problem())
     ]
@@ -138,6 +144,8 @@ def _document_statements(document: Block) -> list[dict[str, Any]]:
             "NotAction": block.get("not_actions", []),
             "Resource": block.get("resources", []),
             "NotResource": block.get("not_resources", []),
+            "Condition": {c.get("test", "?"): {c.get("variable", "?"): c.get("values", [])}
+                          for c in block.get("condition", [])},
         })
     return statements
 
@@ -154,7 +162,24 @@ def _row(stack: str, owner: str, statement: dict[str, Any], key_policy: bool) ->
         actions=tuple(with_placeholders(str(a)) for a in actions),
         resources=tuple(with_placeholders(str(r)) for r in resources),
         key_policy=key_policy,
+        conditions=tuple(condition_lines(statement.get("Condition"))),
     )
+
+
+def condition_lines(condition: Any) -> Iterator[str]:
+    """A statement's Condition as the review prints it: operator, key and value, one value a line."""
+    if not isinstance(condition, dict):
+        if condition:
+            yield f"(not a map) {condition!r}"
+        return
+    for operator, tests in condition.items():
+        for key, values in (tests.items() if isinstance(tests, dict) else [("?", tests)]):
+            listed = [with_placeholders(str(value)) for value in as_list(values)]
+            if len(listed) == 1:
+                yield f"{operator} {key} = {listed[0]}"
+            else:
+                yield f"{operator} {key} = one of"
+                yield from (f"  {value}" for value in listed)
 
 
 def _principal(principal: Any) -> str:

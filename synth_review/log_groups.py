@@ -1,22 +1,19 @@
-"""Every log group's key and retention, and the two rules the original deployment broke.
+"""Every log group's key and retention, and the rule the original deployment's final fix broke.
 
-- A log group without `kms_key_id` stores payment logs unencrypted by our key.
-- A key ARN that does not come through the encryption stack's time_sleep lets CreateLogGroup race the key policy
-  ("The specified KMS key does not exist or is not allowed to be used with Arn ...").
+A log group without `kms_key_id` stores payment logs unencrypted by our key. Where a group's key comes from, and
+whether it waits for the key policy, is followed by synth_review/key_flow.py (the `sleep-bypassed` rule, judged there
+for every user of a key, log groups included).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from synth_review.cross_stack import parse_remote_output, producer_of, sleep_behind
 from synth_review.findings import Finding
-from synth_review.references import whole_reference
-from synth_review.synthesized import Block, Stack, SynthesizedApp
+from synth_review.key_flow import judge, routes_of_value
+from synth_review.synthesized import SynthesizedApp
 
 LOG_GROUP = "aws_cloudwatch_log_group"
-_DATA_KEY_ARN = re.compile(r"^data\.aws_kms_key\.(?P<name>[\w-]+)\.arn$")
 
 
 @dataclass(frozen=True)
@@ -42,56 +39,23 @@ def log_group_rows(app: SynthesizedApp) -> list[LogGroupRow]:
         for group in stack.resources(LOG_GROUP):
             key = group.body.get("kms_key_id")
             retention = group.body.get("retention_in_days")
+            routes = routes_of_value(app, stack, key, literal_aliases=True) if key else []
+            problems = [p for p in (judge(app, r) for r in routes) if p]
             rows.append(LogGroupRow(
                 stack=stack.name,
                 address=group.address,
                 name=str(group.body.get("name", group.body.get("name_prefix", "?"))),
-                key=key_source(app, stack, key) if key else None,
+                key=KeySource(" | ".join(r.description() for r in routes) or repr(key),
+                              problems[0] if problems else None if routes else "no key route") if key else None,
                 retention=f"{retention} day{'s' if retention != 1 else ''}" if retention else "never expires",
             ))
     return rows
 
 
 def log_group_findings(app: SynthesizedApp) -> list[Finding]:
-    findings = []
-    for row in log_group_rows(app):
-        if row.key is None:
-            findings.append(Finding("unencrypted-log-group", row.stack, row.address,
-                                    f"{row.name} has no kms_key_id: its logs are not encrypted with the logs key"))
-        elif row.key.problem:
-            findings.append(Finding("sleep-bypassed", row.stack, row.address, row.key.problem))
-    return findings
-
-
-def key_source(app: SynthesizedApp, stack: Stack, value: object) -> KeySource:
-    """Follow a kms_key_id to the encryption stack's output, allowing one hop through a `data aws_kms_key` check."""
-    expression = whole_reference(value)
-    if expression is None:
-        return KeySource(repr(value), f"kms_key_id is {value!r}, not the encryption stack's output read through "
-                                      "its time_sleep: a literal or composed value skips the propagation wait")
-    data_key = _DATA_KEY_ARN.match(expression)
-    if data_key:
-        checked = _block(stack.data_sources("aws_kms_key"), data_key.group("name"))
-        if checked is None:
-            return KeySource(expression, f"{expression} names no data source in the stack")
-        inner = key_source(app, stack, checked.body.get("key_id"))
-        return KeySource(f"{checked.address} <- {inner.description}", inner.problem)
-    remote = parse_remote_output(expression)
-    if remote is None:
-        return KeySource(expression, f"kms_key_id reads {expression} directly, not the encryption stack's output "
-                                     "through its time_sleep: the log group can race the key policy")
-    reader = _block(stack.data_sources("terraform_remote_state"), remote.reader)
-    producer = producer_of(app, stack, reader) if reader else None
-    if producer is None:
-        return KeySource(expression, f"{expression} reads a state no stack in cdktf.out writes")
-    sleep = sleep_behind(producer, remote.output, remote.key)
-    description = f"{producer.name}.output.{remote.output}"
-    if sleep is None:
-        published = producer.outputs().get(remote.output, {}).get("value")
-        return KeySource(description, f"{description} is {published!r}, not a time_sleep trigger: the key ARN is "
-                                      "published before the key policy has had time to propagate")
-    return KeySource(f"{description} <- {sleep.address}.triggers.{sleep.trigger} ({sleep.create_duration})", None)
-
-
-def _block(blocks: list[Block], name: str) -> Block | None:
-    return next((b for b in blocks if b.name == name), None)
+    return [
+        Finding("unencrypted-log-group", row.stack, row.address,
+                f"{row.name} has no kms_key_id: its logs are not encrypted with the logs key")
+        for row in log_group_rows(app)
+        if row.key is None
+    ]

@@ -6,7 +6,9 @@ checks compare it with `arn:<partition>:...`, independent of cdktf's generated r
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 _DATA_VALUE = re.compile(
     r"\$\{data\.(?:aws_partition\.[\w-]+\.(?P<partition>partition|dns_suffix)"
@@ -29,3 +31,13 @@ def with_placeholders(text: str) -> str:
 
 def log_group_arn_pattern(log_group: str) -> str:
     return f"arn:<partition>:logs:<region>:<account>:log-group:{log_group}"
+
+
+def parsed_with_placeholders(raw: Any) -> Any:
+    """A JSON string (a policy, a state machine definition) parsed with placeholders; None if it is not JSON."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        return json.loads(with_placeholders(raw))
+    except json.JSONDecodeError:
+        return None

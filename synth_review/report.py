@@ -12,30 +12,33 @@ from synth_review.checkov_gate import CheckovResult, Failure
 from synth_review.cross_stack import cross_stack_values
 from synth_review.findings import Finding
 from synth_review.iam import statement_rows
+from synth_review.key_flow import KMS_KEY, key_uses, own_sleep
 from synth_review.log_groups import log_group_rows
 from synth_review.state_machine import machines
 from synth_review.synthesized import Stack, SynthesizedApp
-from synth_review.table import table
+from synth_review.table import WIDTH, fit, table, wrap
 
 
 def render(app: SynthesizedApp, findings: list[Finding], checkov: CheckovResult | None, checkov_note: str) -> str:
     order = " -> ".join(s.name for s in app.stacks)
     lines = [f"Deployment review of {app.outdir} ({len(app.stacks)} stacks, deploy order: {order})", ""]
     for stack in app.stacks:
-        lines += _stack_section(app, stack, checkov)
+        lines += _stack_section(app, stack, checkov, findings)
     lines += _checkov_section(app, checkov, checkov_note)
     lines += _verdict(findings)
-    return "\n".join(lines) + "\n"
+    return "\n".join(fit(lines)) + "\n"
 
 
-def _stack_section(app: SynthesizedApp, stack: Stack, checkov: CheckovResult | None) -> list[str]:
+def _stack_section(app: SynthesizedApp, stack: Stack, checkov: CheckovResult | None,
+                   findings: list[Finding]) -> list[str]:
     lines = [f"=== stack {stack.name} ===", ""]
     lines += _backend(stack)
     lines += ["", "Resources by type", *_inventory(stack)]
     lines += ["", "Cross-stack values read", *_cross_stack(app, stack)]
+    lines += ["", "KMS keys", *_keys(app, stack, findings)]
     lines += ["", "Log groups", *_log_groups(app, stack)]
-    lines += ["", "IAM statements (flags: *action = wildcard action, *resource = \"Resource\": \"*\")"]
-    lines += _iam(app, stack)
+    lines += ["", "IAM and key-policy statements (flags: *action = wildcard action, *resource = \"Resource\": \"*\")"]
+    lines += _iam(app, stack, findings)
     lines += _state_machines(app, stack)
     if checkov is not None:
         prefix = f"stacks/{stack.name}/"
@@ -65,7 +68,7 @@ def _inventory(stack: Stack) -> list[str]:
     for block in stack.blocks():
         by_type.setdefault(f"{'data ' if block.is_data else ''}{block.type}", []).append(block.name)
     rows = [[kind, str(len(names)), tuple(names)] for kind, names in by_type.items()]
-    return table(["TYPE", "COUNT", "NAMES"], rows)
+    return table(["TYPE", "COUNT", "NAMES"], rows, width=WIDTH)
 
 
 def _cross_stack(app: SynthesizedApp, stack: Stack) -> list[str]:
@@ -76,7 +79,7 @@ def _cross_stack(app: SynthesizedApp, stack: Stack) -> list[str]:
         source = f"{value.producer}.output.{value.output}" if value.producer else f"(no stack writes it) {value.output}"
         sleep = f"{value.sleep.address} ({value.sleep.create_duration})" if value.sleep else "NONE"
         rows.append([source, value.value or "?", sleep, tuple(value.used_by)])
-    return table(["FROM", "PRODUCER VALUE", "THROUGH SLEEP", "USED BY"], rows)
+    return table(["FROM", "PRODUCER VALUE", "THROUGH SLEEP", "USED BY"], rows, width=WIDTH)
 
 
 def _log_groups(app: SynthesizedApp, stack: Stack) -> list[str]:
@@ -89,19 +92,50 @@ def _log_groups(app: SynthesizedApp, stack: Stack) -> list[str]:
         else:
             key, status = row.key.description, "FAIL sleep bypassed" if row.key.problem else "ok"
         rows.append([row.name, key, row.retention, status])
-    return table(["NAME", "KEY", "RETENTION", "STATUS"], rows)
+    return table(["NAME", "KEY", "RETENTION", "STATUS"], rows, width=WIDTH)
 
 
-def _iam(app: SynthesizedApp, stack: Stack) -> list[str]:
+def _keys(app: SynthesizedApp, stack: Stack, findings: list[Finding]) -> list[str]:
+    around = [use for use in key_uses(app) if use.problem and use.route.key]
     rows = []
+    for key in stack.resources(KMS_KEY):
+        wait = own_sleep(stack, key.address)
+        failed = sorted({f.rule for f in findings if f.stack == stack.name and f.subject == key.address})
+        users = {use.resource for use in around if use.route.key == (stack.name, key.address)}
+        failed += [f"sleep-bypassed by {len(users)} user(s)"] if users else []
+        rows.append([key.address, "on" if key.body.get("enable_key_rotation") in (True, "true") else "OFF",
+                     f"{wait.address} ({wait.body.get('create_duration', '?')})" if wait else "NONE",
+                     f"FAIL {', '.join(failed)}" if failed else "ok"])
+    return table(["KEY", "ROTATION", "OWN WAIT", "STATUS"], rows, width=WIDTH) if rows else ["  (none)"]
+
+
+def _iam(app: SynthesizedApp, stack: Stack, findings: list[Finding]) -> list[str]:
+    """One block per statement: what it grants, to whom, on what, under which condition, and the verdict on it."""
+    failed = {(f.stack, f.subject, f.statement) for f in findings}
+    lines: list[str] = []
+    owner = None
     for row in statement_rows(app):
         if row.stack != stack.name:
             continue
-        status = "FAIL" if row.problem() else ("allowed" if row.flags else "ok")
-        who = (row.principal,) if row.principal else ()
-        rows.append([(row.owner, *(f"  {p}" for p in who)), row.sid or "-", row.effect, row.actions,
-                     row.resources or ("-",), row.flags or "-", status])
-    return table(["POLICY", "SID", "EFFECT", "ACTIONS", "RESOURCES", "FLAGS", "STATUS"], rows)
+        if row.owner != owner:
+            owner = row.owner
+            lines.append(f"  {owner}")
+        judged = {(row.stack, row.owner, row.sid), (row.stack, row.resource, row.sid)} & failed
+        status = "FAIL" if row.problem() or judged else ("allowed" if row.flags else "ok")
+        lines.append(f"    {row.sid or '(no Sid)'}: {row.effect}, {status}{f' ({row.flags})' if row.flags else ''}")
+        for label, values in (("principal", (row.principal,) if row.principal else ()), ("actions", row.actions),
+                              ("resources", row.resources), ("condition", row.conditions)):
+            lines += _detail(label, values or ("-",))
+    return lines or ["  (none)"]
+
+
+def _detail(label: str, values: tuple[str, ...], indent: str = "      ") -> list[str]:
+    """`label  value`, further values (and the rest of a long one) under the first, within the report's width."""
+    lead = f"{indent}{label:<10} "
+    room = WIDTH - len(lead)
+    joined = values if label == "condition" else (", ".join(values),)
+    pieces = [piece for value in joined for piece in wrap(value, room)]
+    return [lead + pieces[0], *(" " * len(lead) + piece for piece in pieces[1:])]
 
 
 def _state_machines(app: SynthesizedApp, stack: Stack) -> list[str]:
@@ -113,7 +147,7 @@ def _state_machines(app: SynthesizedApp, stack: Stack) -> list[str]:
                   f"  logging: {machine.logging}; tracing: {machine.tracing}"]
         rows = [[r.state if " / " not in r.machine else f"{r.machine.split(' / ', 1)[1]} {r.state}", r.type, r.next,
                  r.retries or ("-",), r.catches or ("-",)] for r in machine.rows]
-        lines += table(["STATE", "TYPE", "NEXT", "RETRY", "CATCH"], rows)
+        lines += table(["STATE", "TYPE", "NEXT", "RETRY", "CATCH"], rows, width=WIDTH)
         lines += [f"  problem: {p}" for p in machine.problems]
     return lines
 
@@ -125,10 +159,10 @@ def _checkov_section(app: SynthesizedApp, checkov: CheckovResult | None, note: s
     lines.append(f"checkov {checkov.version}: {checkov.passed} passed, {len(checkov.failed)} failed, "
                  f"{len(checkov.skips)} checks skipped, {len(checkov.parsing_errors)} parsing errors")
     failed = [[f.check, _address(app, f), f"{f.file}:{f.lines[0]}-{f.lines[1]}", f.name] for f in checkov.failed]
-    lines += ["", "Failed", *table(["CHECK", "RESOURCE", "WHERE", "WHAT"], failed)]
+    lines += ["", "Failed", *table(["CHECK", "RESOURCE", "WHERE", "WHAT"], failed, width=WIDTH)]
     skipped = [[s.check, s.reason] for s in checkov.skips]
     lines += ["", "Skipped (.checkov.yaml; for a dev synth also DEV_ONLY_SKIPS in synth_review/checkov_gate.py)",
-              *table(["CHECK", "REASON"], skipped)]
+              *table(["CHECK", "REASON"], skipped, width=WIDTH)]
     return [*lines, "", ""]
 
 
@@ -144,7 +178,9 @@ def _address(app: SynthesizedApp, failure: Failure) -> str:
 def _verdict(findings: list[Finding]) -> list[str]:
     if not findings:
         return ["=== verdict ===", "", "PASS: no review rule failed"]
-    return ["=== verdict ===", "", f"FAIL: {len(findings)} review rule(s) failed", *(f.line() for f in findings)]
+    rules = len({f.rule for f in findings})
+    return ["=== verdict ===", "", f"FAIL: {len(findings)} finding(s) of {rules} review rule(s)",
+            *(f.line() for f in findings)]
 
 
 def _relative(path: str) -> str:

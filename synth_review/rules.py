@@ -1,17 +1,55 @@
-"""Every rule the review enforces, in one place, so the verdict and the exit status cannot disagree."""
+"""Every rule the review enforces, in one place, so the verdict and the exit status cannot disagree.
+
+RULES names each rule id a finding may carry and what it guards; the README's table of review rules lists the same
+ids (tests/review/test_rules_table.py holds them together).
+"""
 
 from __future__ import annotations
 
+from synth_review.alerts import alert_findings
 from synth_review.checkov_gate import CheckovResult
 from synth_review.findings import Finding
 from synth_review.iam import iam_findings
+from synth_review.keys import key_findings
 from synth_review.log_groups import log_group_findings
 from synth_review.state_machine import state_machine_findings
 from synth_review.synthesized import SynthesizedApp
 
+RULES: dict[str, str] = {
+    "unencrypted-log-group": "every log group has a kms_key_id",
+    "sleep-bypassed": "every use of a key's ARN comes through the key's own time_sleep (its ARN and policy digest)",
+    "logs-key-principal": "a key that log groups use lets the regional principal logs.<region>.<dns_suffix> use it",
+    "logs-key-actions": "that statement grants exactly kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*",
+    "logs-key-condition": "that statement has ArnEquals on kms:EncryptionContext:aws:logs:arn",
+    "logs-key-wildcard": "no wildcard in that condition",
+    "logs-key-log-groups": "that condition lists exactly the log groups that use the key, read from the groups",
+    "key-principal-wildcard": "no key policy statement opens the key to \"*\" (or NotPrincipal)",
+    "key-foreign-principal": "no key policy statement names another account",
+    "key-service-condition": "every service principal has a row in SERVICE_PRINCIPALS and the condition AWS documents",
+    "key-service-actions": "a service principal gets no action beyond the ones AWS documents for it",
+    "key-account-statement": "every key policy lets this account's root do kms:* (the key stays manageable)",
+    "key-rotation": "every key has enable_key_rotation = true",
+    "key-policy-unreadable": "every key policy is a JSON document the review can read",
+    "wildcard-action": "no IAM wildcard action, and no \"*\" resource where the action takes one",
+    "state-machine-definition": "every state-machine route leads to a state that exists",
+    "alarm-without-action": "every alarm notifies an SNS topic of its stack",
+    "alarm-topic-unencrypted": "the alerts topic is encrypted with a customer key read through its time_sleep",
+    "alerts-key-grant-missing": "that key lets each publisher (CloudWatch, EventBridge) use it for exactly that topic",
+    "topic-policy": "the topic policy lets only this account's alarms and rule publish, and denies plain HTTP",
+    "checkov": "checkov ran, parsed every stack and failed no check",
+    "checkov-skip": "every checkov skip gives its reason",
+}
+
 
 def findings(app: SynthesizedApp, checkov: CheckovResult | None, checkov_error: str | None) -> list[Finding]:
-    found = log_group_findings(app) + iam_findings(app) + state_machine_findings(app)
+    found = log_group_findings(app) + key_findings(app) + iam_findings(app) + state_machine_findings(app)
+    found += alert_findings(app)
+    found += checkov_findings(checkov, checkov_error)
+    return found
+
+
+def checkov_findings(checkov: CheckovResult | None, checkov_error: str | None) -> list[Finding]:
+    found = []
     if checkov_error:
         found.append(Finding("checkov", "-", "checkov", f"not run: {checkov_error}"))
     if checkov is not None:

@@ -25,13 +25,18 @@ the original>/``; the cache is ``PROJECT_ROOT/.tools/lazy-jsii`` (git-ignored) u
 
 Safety: anything unexpected (an ``index.js`` line the generator does not write, a required
 module missing from the tarball, node failing, an I/O error, jsii internals that moved) logs
-a warning and the kernel loads the original tarball: stock behaviour, never an error. The
+a warning and the kernel loads the original tarball: stock behaviour, never an error (a cache that
+cannot be written gets a one-line note, no traceback). One process builds a given entry at a
+time (``flock`` on ``.<entry>.lock`` beside it); a build that was killed leaves ``.tmp-*`` and
+``.build-*`` files, which the next process to hold that lock removes. The
 lever is switched with the rest of the fast path (``synth_speed.fast_synth``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import gzip
 import hashlib
 import io
@@ -43,7 +48,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -83,6 +88,7 @@ _INDEX_MEMBER = "package/lib/index.js"
 _ASSEMBLY_MEMBER = "package/.jsii"
 _WORKER_SCRIPT = "lib__runtime-index-worker.js"
 _BUILD_TIMEOUT_SECONDS = 300
+_UNUSABLE_CACHE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR})
 
 _IDENTIFIER = r"[A-Za-z_$][\w$]*"
 _EXPORT = re.compile(rf'exports\.(?P<name>{_IDENTIFIER}) = require\("\./(?P<module>[a-z0-9][a-z0-9-]*)"\);')
@@ -280,11 +286,42 @@ def derived_tarball(original: str | os.PathLike[str], cache: Path | None = None)
         digest = hashlib.file_digest(f, "sha256").hexdigest()
     entry = (cache or cache_dir()) / FORMAT_VERSION / jsii.__jsii_runtime_version__ / digest
     target = entry / original.name
-    if not target.is_file():
-        entry.mkdir(parents=True, exist_ok=True)
-        _log.info("lazy_jsii_index: building %s once (a few seconds)", target)
-        derive(original, target)
+    if target.is_file():
+        if _leftovers(entry):  # a build killed after its tarball was linked into place
+            with contextlib.suppress(BlockingIOError), _builder_lock(entry, wait=False):
+                _remove_leftovers(entry)
+        return target
+    entry.mkdir(parents=True, exist_ok=True)
+    with _builder_lock(entry, wait=True):
+        _remove_leftovers(entry)
+        if not target.is_file():  # another process may have built it while this one waited
+            _log.info("lazy_jsii_index: building %s once (a few seconds)", target)
+            derive(original, target)
     return target
+
+
+@contextlib.contextmanager
+def _builder_lock(entry: Path, *, wait: bool) -> Iterator[None]:
+    """One builder per cache entry at a time (a second waits, then finds the tarball); the kernel drops the lock of a
+    killed builder, so the next one can safely remove what it left (``.tmp-*``, ``.build-*``, hundreds of MB)."""
+    fd = os.open(entry.parent / f".{entry.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _leftovers(entry: Path) -> list[Path]:
+    return [path for path in entry.iterdir() if path.name.startswith((".tmp-", ".build-"))]
+
+
+def _remove_leftovers(entry: Path) -> None:
+    for path in _leftovers(entry):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 _LoadFunction = Callable[..., Any]
@@ -316,8 +353,14 @@ def install(packages: Iterable[str] = DEFAULT_PACKAGES, cache: Path | None = Non
         if name in selected:
             try:
                 derived = str(derived_tarball(tarball, cache))
-            except Exception:  # any surprise: the kernel loads the original tarball, as stock
-                _log.warning("lazy_jsii_index: loading %s eagerly, no lazy tarball:", name, exc_info=True)
+            except Exception as error:  # any surprise: the kernel loads the original tarball, as stock
+                if isinstance(error, OSError) and error.errno in _UNUSABLE_CACHE:
+                    # A cache that cannot be written is a setting to fix, not a bug: one line, no traceback.
+                    _log.warning("note: loading %s without its lazy index (slower): cannot use the cache %s (%s); "
+                                 "set %s to a writable folder", name, error.filename or cache or cache_dir(),
+                                 error.strerror, CACHE_ENV_VAR)
+                else:
+                    _log.warning("lazy_jsii_index: loading %s eagerly, no lazy tarball:", name, exc_info=True)
             else:
                 served[name] = derived
                 tarball = derived

@@ -77,6 +77,14 @@ def start_probe_deploy(base: Path) -> BackgroundJob:
     return _start("cdktf deploy of the state probe", base / "deploy", command, project, env)
 
 
+def start_review_fixture(base: Path) -> BackgroundJob:
+    """tests/review/fixture_repo.py: a git repository of this project with reviewable commits, each synthesized."""
+    folder = base / "review-fixture"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_")) and k != "PYTHONPATH"}
+    return _start("review fixture repository", folder, [sys.executable, "-m", "tests.review.fixture_repo", str(folder)],
+                  ROOT, env)
+
+
 def start_probe_synth(base: Path) -> BackgroundJob:
     """The same probe run directly, at the same depth as the deploy's project and with the same state folder."""
     outdir = base / "direct" / "project" / "cdktf.out"

@@ -41,7 +41,39 @@ BACKGROUND_BASE = pytest.StashKey[Path]()
 JOBS_OF_MODULE = {
     "tests/test_synth_identity.py": ("stock_synth", "fast_synth"),
     "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
+    "tests/review/test_review_revisions.py": ("review_fixture",),
 }
+
+
+# Tests that CI relies on: it installs what they need, so there a skip means a broken set-up, not a missing tool.
+# With CI set (CI=true, as CI services and .ci/run set it), a skip of any of these fails the run. Test id prefix ->
+# what CI provides.
+REQUIRED_IN_CI = {
+    "tests/test_state_deploy.py::": "terraform and the cdktf CLI",
+    "tests/test_synth_command.py::test_the_arn_of_a_stack_never_deployed": "terraform",
+    "tests/fast_synth/test_lazy_jsii_index.py::test_derived_tarball_is_the_original": "the time provider",
+    "tests/fast_synth/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
+    "tests/fast_synth/test_lazy_jsii_index.py::test_files_of_a_build_in_progress": "the time provider",
+}
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def required_in_ci(nodeid: str) -> str | None:
+    return next((needs for prefix, needs in REQUIRED_IN_CI.items() if nodeid.startswith(prefix)), None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    outcome = yield
+    report = outcome.get_result()
+    needs = required_in_ci(item.nodeid)
+    if report.skipped and needs and running_in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which provides {needs} and relies on this test: {reason}"
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -55,6 +87,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         "fast_synth": lambda: background.start_app_synth("fast", base, optimizations=True),
         "probe_deploy": lambda: background.start_probe_deploy(base),
         "probe_synth": lambda: background.start_probe_synth(base),
+        "review_fixture": lambda: background.start_review_fixture(base),
     }
     session.config.stash[BACKGROUND_JOBS] = {job: starters[job]() for job in sorted(wanted)}
     session.config.stash[BACKGROUND_BASE] = base

@@ -13,8 +13,7 @@ import json
 import pytest
 
 from synth_review.key_policy import logs_key_policy_problems
-from synth_review.log_groups import log_group_findings
-from synth_review.state_machine import state_machine_findings
+from synth_review.rules import findings
 from synth_review.synthesized import Stack, SynthesizedApp
 from tests.conftest import synthesize
 from tests.synthesized import reference
@@ -117,11 +116,28 @@ def test_the_execution_timeout_grows_to_cover_the_new_step(app_stack, definition
 
 
 def test_the_review_passes_the_three_step_workflow(three_steps):
-    assert state_machine_findings(three_steps) == []
-    assert log_group_findings(three_steps) == []
+    assert [finding.line() for finding in findings(three_steps, None, None)] == []
 
 
 def test_the_new_function_and_its_log_group_are_outputs(app):
     outputs = app.outputs()
     assert reference(outputs[f"{STEP}_function_name"]["value"]).endswith(".function_name")
     assert reference(outputs[f"{STEP}_log_group"]["value"]).endswith(".name")
+
+
+def test_the_new_function_gets_its_own_alarms_on_the_alerts_topic(app: Stack):
+    name, _ = function_named(app, FUNCTION)
+    (topic, _) = app.only("aws_sns_topic")
+    alarms = {a["alarm_name"]: a for a in app.named("aws_cloudwatch_metric_alarm").values()}
+    for what in ("errors", "throttles", "duration-near-timeout"):
+        alarm = alarms[f"payment-workflow-qa-{STEP}-{what}"]
+        assert alarm["dimensions"] == {"FunctionName": f"${{aws_lambda_function.{name}.function_name}}"}
+        assert alarm["alarm_actions"] == alarm["ok_actions"] == [f"${{aws_sns_topic.{topic}.arn}}"]
+    assert alarms[f"payment-workflow-qa-{STEP}-duration-near-timeout"]["threshold"] == 0.8 * TIMEOUT * 1000
+
+
+def test_the_alert_rules_pass_the_three_step_app(three_steps):
+    from synth_review.alerts import alert_findings
+    from synth_review.synthesized import load
+
+    assert alert_findings(load(three_steps.outdir)) == []

@@ -38,6 +38,19 @@ def test_defaults_are_the_dev_deployment():
     assert settings.backend == LocalBackendSettings(state_dir=ROOT / "terraform-state")
 
 
+def test_an_alert_email_longer_than_254_characters_is_refused():
+    (problem,) = problems_of({"PAYMENT_ALERT_EMAIL": "a" * 250 + "@example.com"})
+    assert problem.startswith("PAYMENT_ALERT_EMAIL=")
+    assert "at most 254 characters" in problem
+
+
+def test_an_alert_email_is_read_as_given_and_unset_means_no_one():
+    assert Settings.from_environment({"PAYMENT_ALERT_EMAIL": "on-call+pay@ops.example.com"}).alert_email == (
+        "on-call+pay@ops.example.com"
+    )
+    assert Settings.from_environment({}).alert_email is None
+
+
 def test_settings_cannot_be_changed_after_validation():
     settings = Settings.from_environment({})
     with pytest.raises(AttributeError):
@@ -56,7 +69,8 @@ def test_settings_cannot_be_changed_after_validation():
         ("PAYMENT_ENVIRONMENT", "a" * 21, "at most 20 characters"),
         ("PAYMENT_AWS_REGION", "us-east-9", "us-east-1"),
         ("PAYMENT_AWS_REGION", "US-EAST-1", "not an AWS region code"),
-        ("PAYMENT_LOG_RETENTION_DAYS", "10", "use one of 0, 1, 3, 5, 7, 14, 30"),
+        ("PAYMENT_LOG_RETENTION_DAYS", "10", "use one of 1, 3, 5, 7, 14, 30"),
+        ("PAYMENT_LOG_RETENTION_DAYS", "0", "(never expire) is refused"),
         ("PAYMENT_LOG_RETENTION_DAYS", "-1", "not a CloudWatch Logs retention"),
         ("PAYMENT_LOG_RETENTION_DAYS", "one", "not a CloudWatch Logs retention"),
         ("PAYMENT_KMS_PROPAGATION_WAIT", "30", "not a Go duration"),
@@ -72,6 +86,13 @@ def test_settings_cannot_be_changed_after_validation():
         ("PAYMENT_MAX_AMOUNT", "1e6", "positive decimal"),
         ("PAYMENT_MAX_AMOUNT", "100.1234", "at most 12 digits before and 3 after"),
         ("PAYMENT_MAX_AMOUNT", "NaN", "positive decimal"),
+        ("PAYMENT_CONFIG_RECORDER", "yes", "use true or false"),
+        ("PAYMENT_ALERT_EMAIL", "oncall", "not an e-mail address"),
+        ("PAYMENT_ALERT_EMAIL", "oncall@localhost", "not an e-mail address"),
+        ("PAYMENT_ALERT_EMAIL", "on call@example.com", "not an e-mail address"),
+        ("PAYMENT_ALERT_EMAIL", "oncall@example.com,boss@example.com", "not an e-mail address"),
+        ("PAYMENT_ALERT_EMAIL", "oncall@exämple.com", "ASCII"),
+        ("PAYMENT_ALERT_EMAIL", "oncall@example.com\n", "not an e-mail address"),
         ("PAYMENT_RESERVED_CONCURRENCY", "-1", "reserved concurrency"),
         ("PAYMENT_RESERVED_CONCURRENCY", "1001", "up to 1000"),
         ("PAYMENT_STATE_BACKEND", "consul", "use local or s3"),
@@ -127,6 +148,24 @@ def test_outside_dev_logs_are_kept_a_year_by_default_and_functions_reserve_concu
     assert settings.ledger_deletion_protection is True
 
 
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_never_expiring_logs_are_refused_in_every_environment_because_checkov_wants_a_retention(environment):
+    (problem,) = problems_of({"PAYMENT_ENVIRONMENT": environment, "PAYMENT_LOG_RETENTION_DAYS": "0"})
+    assert problem.startswith("PAYMENT_LOG_RETENTION_DAYS='0' (never expire) is refused")
+    assert "3653" in problem and "\n" not in problem
+
+
+def test_outside_dev_a_reserved_concurrency_of_0_is_refused_naming_the_environment():
+    (problem,) = problems_of({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_RESERVED_CONCURRENCY": "0"})
+    assert problem.startswith("PAYMENT_RESERVED_CONCURRENCY='0' reserves no concurrency")
+    assert "'prod'" in problem and "from 1 to 1000" in problem
+
+
+def test_outside_dev_any_reserved_concurrency_from_1_up_is_accepted():
+    settings = Settings.from_environment({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_RESERVED_CONCURRENCY": "1"})
+    assert settings.reserved_concurrency == 1
+
+
 def test_dev_reserves_no_concurrency_so_a_new_account_can_deploy_it():
     assert Settings.from_environment({}).reserved_concurrency == 0
 
@@ -137,13 +176,9 @@ def test_outside_dev_a_retention_under_a_year_is_refused():
     assert "365, 400, 545" in problem
 
 
-def test_outside_dev_logs_may_be_kept_forever():
-    settings = Settings.from_environment({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_LOG_RETENTION_DAYS": "0"})
-    assert settings.log_retention_days == 0
-
-
-def test_never_expire_is_a_valid_retention():
-    assert Settings.from_environment({"PAYMENT_LOG_RETENTION_DAYS": "0"}).log_retention_days == 0
+def test_outside_dev_logs_may_be_kept_ten_years():
+    settings = Settings.from_environment({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_LOG_RETENTION_DAYS": "3653"})
+    assert settings.log_retention_days == 3653
 
 
 @pytest.mark.parametrize(
@@ -174,8 +209,8 @@ def test_main_exits_2_with_one_line_per_bad_setting_and_writes_nothing(tmp_path)
     assert result.stdout == ""
     assert result.stderr == (
         "error: PAYMENT_LOG_RETENTION_DAYS='10' is not a CloudWatch Logs retention; use one of "
-        "0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, "
-        "3653 (0 = never expire)\n"
+        "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, "
+        "3653\n"
     )
     assert not outdir.exists()
 

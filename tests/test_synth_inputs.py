@@ -17,17 +17,15 @@ SETTINGS = {"PAYMENT_ENVIRONMENT": "qa", "PATH": "/usr/bin"}
 
 
 @pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    """A copy of the inputs, with an outdir that was synthesized from them."""
+def tree(tmp_path: Path, synthesized) -> Path:
+    """A copy of the inputs, and beside them a real synthesized folder stamped for them."""
     root = tmp_path / "project"
     for path in synth_inputs.input_files(ROOT):
         target = root / path.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
-    outdir = root / "cdktf.out"
-    assert not synth_inputs.is_fresh(outdir, root, SETTINGS)
-    (outdir / "manifest.json").write_text("{}")
-    synth_inputs.record(outdir)
+    outdir = Path(shutil.copytree(synthesized.outdir, root / "cdktf.out"))
+    synth_inputs.write_stamp(outdir, synth_inputs.fingerprint(outdir, root, SETTINGS))
     return root
 
 
@@ -64,15 +62,65 @@ def test_a_new_module_makes_it_stale(tree):
     assert not fresh(tree)
 
 
-@pytest.mark.parametrize("name", ["cdktf.json", "Pipfile.lock", "package-lock.json", "main.py"])
-def test_a_changed_configuration_or_lock_file_makes_it_stale(tree, name):
+@pytest.mark.parametrize("name", ["cdktf.json", "Pipfile.lock", "package-lock.json", "main.py", "tools/synth.py"])
+def test_a_changed_configuration_lock_or_synth_file_makes_it_stale(tree, name):
     path = tree / name
     path.write_text(path.read_text() + "\n")
     assert not fresh(tree)
 
 
-def test_output_written_by_anything_else_makes_it_stale(tree):
-    (tree / "cdktf.out" / "manifest.json").write_text('{"stacks": {"probe": {}}}')
+def test_the_variable_naming_the_folder_is_not_an_input(tree):
+    assert fresh(tree, {**SETTINGS, "CDKTF_OUTDIR": "/elsewhere"})
+
+
+def test_a_folder_moved_elsewhere_is_stale_its_state_paths_are_relative_to_where_it_was(tree):
+    moved = tree / "deeper" / "cdktf.out"
+    moved.parent.mkdir()
+    (tree / "cdktf.out").rename(moved)
+    assert not synth_inputs.is_fresh(moved, tree, SETTINGS)
+
+
+def zips(outdir: Path) -> list[Path]:
+    found = sorted(outdir.rglob("*.zip"))
+    assert len(found) == 2, "the Lambda package, and cdktf's copy of it beside the app stack"
+    return found
+
+
+TAMPERING = {
+    "a Lambda zip replaced": lambda outdir, index: zips(outdir)[index].write_bytes(b"PK\x05\x06" + b"\0" * 18),
+    "a Lambda zip with one byte changed": lambda outdir, index: flip_last_byte(zips(outdir)[index]),
+    "a Lambda zip removed": lambda outdir, index: zips(outdir)[index].unlink(),
+    "a Lambda zip made a link to another file": lambda outdir, index: relink(zips(outdir)[index]),
+    "a stack document edited": lambda outdir, index: flip_last_byte(sorted(outdir.glob("stacks/*/cdk.tf.json"))[index]),
+    "a file added beside a stack (Terraform reads every *.tf.json)": lambda outdir, index: (
+        sorted(outdir.glob("stacks/*"))[index] / "override.tf.json").write_text("{}"),
+    "the manifest edited": lambda outdir, index: flip_last_byte(outdir / "manifest.json"),
+}
+
+
+def flip_last_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))
+
+
+def relink(path: Path) -> None:
+    path.unlink()
+    path.symlink_to(ROOT / "README.md")
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["first", "second"])
+@pytest.mark.parametrize("tamper", TAMPERING.values(), ids=TAMPERING.keys())
+def test_any_file_of_the_output_changed_makes_it_stale(tree, tamper, index):
+    tamper(tree / "cdktf.out", index)
+    assert not fresh(tree)
+
+
+def test_the_stamp_removed_or_unreadable_makes_it_stale(tree):
+    stamp = tree / "cdktf.out" / synth_inputs.STAMP
+    stamp.unlink()
+    assert not fresh(tree)
+    stamp.mkdir()  # not a file: no error, just not fresh
     assert not fresh(tree)
 
 
@@ -81,13 +129,21 @@ def test_a_missing_manifest_makes_it_stale(tree):
     assert not fresh(tree)
 
 
-def test_where_the_output_goes_is_not_an_input(tree):
-    assert fresh(tree, {**SETTINGS, "CDKTF_OUTDIR": "/elsewhere"})
+@pytest.mark.parametrize("written", ["review/review.txt", "stacks/app/.terraform/terraform.tfstate",
+                                     "stacks/encryption/.terraform.lock.hcl"])
+def test_files_other_tools_keep_in_the_folder_leave_it_fresh(tree, written):
+    path = tree / "cdktf.out" / written
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("written after the synth by make review or terraform init\n")
+    assert fresh(tree)
 
 
-def test_a_stale_check_forgets_the_old_stamp_until_the_next_synth_succeeds(tree):
+def test_asking_changes_nothing_on_disk(tree):
+    outdir = tree / "cdktf.out"
+    before = {path: path.read_bytes() for path in outdir.rglob("*") if path.is_file()}
     assert not fresh(tree, {**SETTINGS, "PAYMENT_ENVIRONMENT": "prod"})
-    assert not fresh(tree), "a failed synth after the check must not leave the old stamp claiming freshness"
+    assert {path: path.read_bytes() for path in outdir.rglob("*") if path.is_file()} == before
+    assert fresh(tree), "asking with other settings must not forget the stamp of the synth that is there"
 
 
 def local_imports(path: Path, seen: set[Path]) -> set[Path]:

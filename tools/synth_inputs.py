@@ -1,17 +1,26 @@
-"""Is cdktf.out up to date? A fingerprint of everything that can change the synthesized output.
+"""Is cdktf.out up to date? A stamp of everything that went into the output, and of every file that came out.
 
-`make synth` asks `fresh` first and does nothing when the answer is yes, so an unchanged tree costs one Python start
-(tens of milliseconds) instead of a synth. Sound by construction: the fingerprint covers every source the app
-imports, the configuration and lock files, every PAYMENT_* setting and the interpreter; anything else that could
-change the output (a new input) must be added to INPUT_FILES/INPUT_DIRS, and tests/test_synth_inputs.py holds the
-list against the modules the app really imports.
+`make synth` (tools/synth.py) asks first and does nothing when the answer is yes, so an unchanged tree costs one
+Python start (tens of milliseconds) instead of a synth. The stamp is written inside the finished output before it is
+swapped into place, and holds two digests:
 
-    python tools/synth_inputs.py fresh OUTDIR    exit 0 when OUTDIR matches the inputs; else 1, noting them as pending
-    python tools/synth_inputs.py record OUTDIR   after a successful synth, the pending inputs become the stamp
+- **inputs**: every source the app imports, the configuration and lock files, every PAYMENT_*/CDKTF_* setting, the
+  interpreter, and where the output lives (its relative state paths depend on it). Anything else that could change
+  the output (a new input) must be added to INPUT_FILES/INPUT_DIRS; tests/test_synth_inputs.py holds the list against
+  the modules the app really imports.
+- **output**: every file in the folder (the Lambda zips included), by path and content, except the stamp itself and
+  what other tools keep there on purpose (NOT_SYNTH_OUTPUT). A file replaced, added or removed by anything else
+  makes the folder stale.
+
+So "fresh" means: the folder holds, untouched, the output of a synth of exactly the current inputs. (A stamp is a
+record, not a signature: whoever rewrites the stamp too can fool it.)
+
+    python tools/synth_inputs.py fresh OUTDIR    exit 0 when OUTDIR is fresh, 1 when it is not (changes nothing)
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import sys
@@ -19,11 +28,19 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUT_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Makefile", "tools/synth_inputs.py")
+INPUT_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Makefile", "tools/synth_inputs.py",
+               "tools/synth.py")
 INPUT_DIRS = ("payment_constructs", "handlers", "synth_speed")
 SETTING_PREFIXES = ("PAYMENT_", "CDKTF_")
+# Read by other tools, never by the app: where the output goes (its place is an input of its own, below), a
+# switch of the cdktf CLI that the Makefile exports (a direct run must agree with `make synth`), and the change
+# review's acknowledgement (synth_review: it names what a review may accept, not what is synthesized).
+NOT_INPUTS = ("CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV", "PAYMENT_REVIEW_ALLOW_REPLACE")
 STAMP = ".synth-inputs.sha256"
-PENDING = ".synth-inputs.pending"
+# Written into the folder after a synth, by tools that own them: `make review`'s report, and the working files
+# `terraform init` (run by `cdktf deploy`) keeps beside each stack, which tools/synth.py carries over to each new synth
+# as `cdktf synth` leaves them in place. Patterns on the path relative to the output folder.
+NOT_SYNTH_OUTPUT = ("review/*", "stacks/*/.terraform/*", "stacks/*/.terraform.lock.hcl")
 
 
 def input_files(root: Path = ROOT) -> Iterator[Path]:
@@ -33,60 +50,70 @@ def input_files(root: Path = ROOT) -> Iterator[Path]:
         yield from sorted(p for p in (root / directory).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def fingerprint(root: Path = ROOT, environ: Mapping[str, str] | None = None) -> str:
+def fingerprint(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> str:
+    """The inputs of a synth into `outdir`."""
     env = os.environ if environ is None else environ
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
+    # The local backend's state paths are written relative to the output folder: its place is an input.
+    digest.update(f"outdir={os.path.abspath(outdir)}\0".encode())
     for path in input_files(root):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
         digest.update(b"\0")
     for name in sorted(env):
-        # CDKTF_OUTDIR is where the output goes, not what it says; it may differ between callers.
-        if name.startswith(SETTING_PREFIXES) and name != "CDKTF_OUTDIR":
+        if name.startswith(SETTING_PREFIXES) and name not in NOT_INPUTS:
             digest.update(f"{name}={env[name]}\0".encode())
     return digest.hexdigest()
 
 
+def is_synth_output(relative: str) -> bool:
+    return relative != STAMP and not any(fnmatch.fnmatch(relative, pattern) for pattern in NOT_SYNTH_OUTPUT)
+
+
 def output_digest(outdir: Path) -> str:
-    """The synthesized documents as they are now: a synth by anything else (`cdktf synth`, a test) changes it."""
+    """Every file of the synth's output as it is now, by path and content (symbolic links by their target)."""
     digest = hashlib.sha256()
-    for path in [outdir / "manifest.json", *sorted(outdir.glob("stacks/*/cdk.tf.json"))]:
-        digest.update(str(path.relative_to(outdir)).encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    for directory, subdirectories, files in os.walk(outdir):
+        subdirectories.sort()
+        for name in sorted(files + [d for d in subdirectories if os.path.islink(os.path.join(directory, d))]):
+            path = Path(directory, name)
+            relative = path.relative_to(outdir).as_posix()
+            if not is_synth_output(relative):
+                continue
+            digest.update(relative.encode() + b"\0")
+            if path.is_symlink():
+                digest.update(b"link:" + os.readlink(path).encode())
+            else:
+                with path.open("rb") as file:
+                    digest.update(hashlib.file_digest(file, "sha256").digest())
+            digest.update(b"\0")
     return digest.hexdigest()
 
 
+def stamp_text(inputs: str, outdir: Path) -> str:
+    return f"inputs {inputs}\noutput {output_digest(outdir)}\n"
+
+
+def write_stamp(outdir: Path, inputs: str) -> None:
+    """Stamp a finished synth in `outdir` (before it is swapped into place, so the stamp travels with it)."""
+    (outdir / STAMP).write_text(stamp_text(inputs, outdir))
+
+
 def is_fresh(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> bool:
-    """True when OUTDIR holds, untouched, a complete synth of exactly these inputs; otherwise note them as pending."""
-    current = fingerprint(root, environ)
-    stamp = outdir / STAMP
-    stamped = f"{current}\n{output_digest(outdir)}\n"
-    if (outdir / "manifest.json").is_file() and stamp.is_file() and stamp.read_text() == stamped:
-        return True
-    outdir.mkdir(parents=True, exist_ok=True)
-    (outdir / PENDING).write_text(current)
-    (outdir / STAMP).unlink(missing_ok=True)
-    return False
-
-
-def record(outdir: Path) -> None:
-    """The inputs noted before the synth started (an edit made during it leaves the output stale, as it is), and
-    the output the synth wrote."""
-    inputs = (outdir / PENDING).read_text()
-    (outdir / STAMP).write_text(f"{inputs}\n{output_digest(outdir)}\n")
-    (outdir / PENDING).unlink()
+    """True when `outdir` holds, untouched, a complete synth of exactly the current inputs. Reads only."""
+    try:
+        stamp = (outdir / STAMP).read_text()
+        return (outdir / "manifest.json").is_file() and stamp == stamp_text(fingerprint(outdir, root, environ), outdir)
+    except (OSError, UnicodeDecodeError):  # no stamp, or a file that cannot be read: not known to be fresh
+        return False
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[1] not in ("fresh", "record"):
-        print("usage: synth_inputs.py fresh|record OUTDIR", file=sys.stderr)
+    if len(argv) != 3 or argv[1] != "fresh":
+        print("usage: synth_inputs.py fresh OUTDIR", file=sys.stderr)
         return 2
-    outdir = Path(argv[2])
-    if argv[1] == "fresh":
-        return 0 if is_fresh(outdir) else 1
-    record(outdir)
-    return 0
+    return 0 if is_fresh(Path(argv[2])) else 1
 
 
 if __name__ == "__main__":

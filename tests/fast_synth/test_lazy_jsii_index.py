@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import signal
 import subprocess
+import sys
 import tarfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -148,6 +152,85 @@ def test_derived_tarball_is_the_original_plus_a_lazy_index_and_the_kernels_runti
     assert lazy_jsii_index.derived_tarball(TIME_PROVIDER_TARBALL, tmp_path) == derived  # cached
 
 
+def leftovers(cache: Path) -> list[str]:
+    return sorted(p.name for p in cache.rglob("*") if p.name.startswith((".tmp-", ".build-")))
+
+
+def wait_for_leftovers(cache: Path, builder: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while len(leftovers(cache)) < 2:
+        assert builder.poll() is None and time.monotonic() < deadline, "the build never got under way"
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(TIME_PROVIDER_TARBALL is None, reason="the time provider is not installed")
+def test_a_build_killed_midway_leaves_files_that_the_next_build_removes(tmp_path: Path) -> None:
+    slow_node = tmp_path / "slow-node"  # jsii's index builder runs here: the kill lands mid-build, every time
+    slow_node.write_text('#!/bin/sh\nsleep 60\nexec node "$@"\n')
+    slow_node.chmod(0o755)
+    cache = tmp_path / "cache"
+    script = "import sys; from pathlib import Path; from synth_speed import lazy_jsii_index as l; " \
+             "l.derived_tarball(sys.argv[1], Path(sys.argv[2]))"
+    builder = subprocess.Popen([sys.executable, "-c", script, str(TIME_PROVIDER_TARBALL), str(cache)],
+                               cwd=Path(__file__).resolve().parents[2], env={**os.environ, "JSII_NODE": str(slow_node)},
+                               start_new_session=True)
+    wait_for_leftovers(cache, builder)
+    os.killpg(builder.pid, signal.SIGKILL)
+    builder.wait()
+    assert leftovers(cache), "a killed build cannot clean up after itself"
+
+    derived = lazy_jsii_index.derived_tarball(TIME_PROVIDER_TARBALL, cache)
+
+    assert [path.name for path in derived.parent.iterdir()] == [derived.name]
+    assert leftovers(cache) == []
+
+
+def wait_until_locked(lock: Path, locked: bool) -> None:
+    deadline = time.monotonic() + 30
+    while (subprocess.run(["flock", "--nonblock", str(lock), "true"]).returncode != 0) != locked:
+        assert time.monotonic() < deadline, f"the lock never became {'held' if locked else 'free'}"
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(TIME_PROVIDER_TARBALL is None, reason="the time provider is not installed")
+def test_files_of_a_build_in_progress_elsewhere_are_left_alone(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    derived = lazy_jsii_index.derived_tarball(TIME_PROVIDER_TARBALL, cache)
+    in_progress = derived.parent / ".tmp-being-written.tgz"
+    in_progress.write_bytes(b"another builder's work")
+    lock = derived.parent.parent / f".{derived.parent.name}.lock"
+    holder = subprocess.Popen(["flock", str(lock), "sleep", "60"], start_new_session=True)
+    try:
+        wait_until_locked(lock, True)
+        assert lazy_jsii_index.derived_tarball(TIME_PROVIDER_TARBALL, cache) == derived
+        assert in_progress.exists(), "removed while its builder held the lock"
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait()
+    wait_until_locked(lock, False)  # sleep, which holds the lock too, may outlive flock(1) by a moment
+
+    assert lazy_jsii_index.derived_tarball(TIME_PROVIDER_TARBALL, cache) == derived
+    assert not in_progress.exists(), "left over once no builder holds the lock"
+
+
+def test_an_unwritable_cache_loads_the_original_tarball_with_one_line_and_no_traceback(
+    kernel_load: RecordingLoad, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the cache folder would go")
+    original = write_tarball(tmp_path / "provider.tgz", {"package/.jsii": b"{}"})
+    lazy_jsii_index.install({"provider"}, cache=blocker / "cache")
+
+    with caplog.at_level(logging.WARNING, logger=lazy_jsii_index.__name__):
+        Kernel.load(object(), "provider", "1.0.0", str(original))  # type: ignore[arg-type]
+
+    assert kernel_load.calls == [("provider", str(original))]
+    [warning] = caplog.records
+    assert warning.exc_info is None
+    assert warning.getMessage().startswith(f"note: loading provider without its lazy index (slower): cannot use the "
+                                           f"cache {blocker / 'cache'}")
+
+
 def write_tarball(path: Path, files: dict[str, bytes]) -> Path:
     with tarfile.open(path, "w:gz") as archive:
         for name, data in files.items():
@@ -253,7 +336,8 @@ def test_a_real_derivation_failure_falls_back_too(
 
     assert kernel_load.calls == [("odd", str(original))]
     assert "unknown lib/index.js layout" in caplog.text
-    assert not any(path.is_file() for path in (tmp_path / "cache").rglob("*"))
+    left = [path.name for path in (tmp_path / "cache").rglob("*") if path.is_file()]
+    assert all(name.endswith(".lock") for name in left), left  # only the builders' (empty) lock file
 
 
 def test_install_is_idempotent_and_uninstall_restores_the_kernels_load(kernel_load: RecordingLoad) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from synth_review.checkov_gate import CHECKOV
+from synth_review.rules import findings
 from synth_review.synthesized import Block, Stack, SynthesizedApp, load
 
 
@@ -62,6 +63,11 @@ def passing_checkov(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return script
 
 
+def rules_failed(app: SynthesizedApp) -> list[str]:
+    """The rule ids of every finding of the review's own rules (checkov aside), in the verdict's order."""
+    return [finding.rule for finding in findings(app, None, None)]
+
+
 def first(stack: Stack, block_type: str) -> Block:
     return stack.resources(block_type)[0]
 
@@ -79,7 +85,13 @@ def statement(statements: list[dict[str, Any]], sid: str) -> dict[str, Any]:
 
 
 def rewrite_stack(outdir: Path, stack: str, change: Callable[[dict[str, Any]], None]) -> None:
-    path = outdir / "stacks" / stack / "cdk.tf.json"
-    document = json.loads(path.read_text())
-    change(document)
-    path.write_text(json.dumps(document, indent=2))
+    rewrite_stacks(outdir, lambda documents: change(documents[stack]))
+
+
+def rewrite_stacks(outdir: Path, change: Callable[[dict[str, dict[str, Any]]], None]) -> None:
+    """Change the stacks' documents on disk together, as {stack name: cdk.tf.json}, the way a synth would write them."""
+    paths = {path.parent.name: path for path in outdir.glob("stacks/*/cdk.tf.json")}
+    documents = {name: json.loads(path.read_text()) for name, path in paths.items()}
+    change(documents)
+    for name, path in paths.items():
+        path.write_text(json.dumps(documents[name], indent=2))

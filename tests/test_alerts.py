@@ -1,0 +1,226 @@
+"""The alerts path, read from the synthesized JSON: key, wait, topic, alarms, compliance rule, dashboard."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from synth_review.placeholders import with_placeholders
+from tests.synthesized import reference
+
+TOPIC_ARN = "arn:<partition>:sns:<region>:<account>:payment-workflow-alerts-qa"
+ALARM_ARNS = "arn:<partition>:cloudwatch:<region>:<account>:alarm:payment-workflow-qa-*"
+TOPIC_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn"
+
+
+@pytest.fixture(scope="session")
+def alerts_key(encryption_stack, names):
+    return encryption_stack.key_by_alias(names.alerts_key_alias)
+
+
+@pytest.fixture(scope="session")
+def alerts_key_policy(alerts_key) -> dict[str, Any]:
+    return json.loads(with_placeholders(alerts_key[1]["policy"]))
+
+
+@pytest.fixture(scope="session")
+def alarms(app_stack) -> dict[str, dict[str, Any]]:
+    return {alarm["alarm_name"]: alarm for alarm in app_stack.named("aws_cloudwatch_metric_alarm").values()}
+
+
+@pytest.fixture(scope="session")
+def topic(app_stack) -> tuple[str, dict[str, Any]]:
+    return app_stack.only("aws_sns_topic")
+
+
+def by_principal(policy: dict[str, Any], service: str) -> list[dict[str, Any]]:
+    return [s for s in policy["Statement"] if s.get("Principal", {}).get("Service") == service]
+
+
+def cloudwatch_may_publish_through(policy: dict[str, Any], topic_arn: str) -> bool:
+    """The unit-level form of the trap: does the key let CloudWatch encrypt notifications for this topic?"""
+    return any(
+        s["Effect"] == "Allow"
+        and set(s["Action"]) >= {"kms:Decrypt", "kms:GenerateDataKey*"}
+        and s["Condition"].get("ArnEquals", {}).get(TOPIC_CONTEXT) == topic_arn
+        for s in by_principal(policy, "cloudwatch.amazonaws.com")
+    )
+
+
+def test_cloudwatch_may_use_the_alerts_key_for_the_alerts_topic_only(alerts_key_policy):
+    (grant,) = by_principal(alerts_key_policy, "cloudwatch.amazonaws.com")
+    assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert grant["Resource"] == "*"
+    assert grant["Condition"] == {
+        "ArnEquals": {TOPIC_CONTEXT: TOPIC_ARN},
+        "StringEquals": {"aws:SourceAccount": "<account>"},
+        "ArnLike": {"aws:SourceArn": ALARM_ARNS},
+    }
+
+
+def test_stripping_the_cloudwatch_grant_from_the_alerts_key_policy_is_caught_by_the_unit_check(alerts_key_policy):
+    assert cloudwatch_may_publish_through(alerts_key_policy, TOPIC_ARN)
+    stripped = copy.deepcopy(alerts_key_policy)
+    grants = by_principal(stripped, "cloudwatch.amazonaws.com")
+    stripped["Statement"] = [s for s in stripped["Statement"] if s not in grants]
+    assert not cloudwatch_may_publish_through(stripped, TOPIC_ARN)
+
+
+def test_eventbridge_may_use_the_alerts_key_for_the_topic_with_no_source_condition_it_cannot_meet(alerts_key_policy):
+    (grant,) = by_principal(alerts_key_policy, "events.amazonaws.com")
+    assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert grant["Condition"] == {"ArnEquals": {TOPIC_CONTEXT: TOPIC_ARN}}
+
+
+def test_every_service_principal_on_the_alerts_key_is_held_to_the_topic(alerts_key_policy):
+    services = [s for s in alerts_key_policy["Statement"] if "Service" in s.get("Principal", {})]
+    assert len(services) == 2
+    assert all(s["Condition"]["ArnEquals"][TOPIC_CONTEXT] == TOPIC_ARN for s in services)
+
+
+def test_the_alerts_key_arn_is_published_only_through_its_own_wait(encryption_stack, alerts_key):
+    key_name, _ = alerts_key
+    sleep_name, _ = encryption_stack.sleep_for_key(key_name)
+    assert reference(encryption_stack.output("alerts_key_arn")["value"]) == f"time_sleep.{sleep_name}.triggers.key_arn"
+
+
+def test_the_topic_is_encrypted_with_the_alerts_key_read_through_its_wait_and_checked(app_stack, topic):
+    _, body = topic
+    assert body["name"] == "payment-workflow-alerts-qa"
+    check = reference(body["kms_master_key_id"])
+    assert check.startswith("data.aws_kms_key.") and check.endswith(".arn")
+    data = app_stack.named_data("aws_kms_key")[check.split(".")[2]]
+    assert data["key_id"] == "${data.terraform_remote_state.encryption.outputs.alerts_key_arn}"
+    assert "postcondition" in data["lifecycle"]
+
+
+def test_the_topic_policy_admits_this_environments_alarms_and_the_compliance_rule_and_denies_plain_http(app_stack):
+    _, body = app_stack.only("aws_sns_topic_policy")
+    statements = {s["Sid"]: s for s in json.loads(with_placeholders(body["policy"]))["Statement"]}
+    alarms = statements["ThisEnvironmentsAlarmsPublish"]
+    assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert alarms["Condition"]["ArnLike"] == {"aws:SourceArn": ALARM_ARNS}
+    rule = statements["LogEncryptionComplianceRulePublishes"]
+    assert rule["Condition"]["ArnEquals"] == {
+        "aws:SourceArn": "arn:<partition>:events:<region>:<account>:rule/payment-workflow-log-encryption-compliance-qa"
+    }
+    deny = statements["DenyPublishWithoutTls"]
+    assert (deny["Effect"], deny["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": "false"}})
+
+
+def test_nothing_is_subscribed_when_no_alert_email_is_set(app_stack):
+    assert app_stack.named("aws_sns_topic_subscription") == {}
+
+
+def test_every_alarm_pages_through_the_topic_on_alarm_and_on_ok(alarms, topic):
+    topic_arn = f"${{aws_sns_topic.{topic[0]}.arn}}"
+    assert alarms
+    for name, alarm in alarms.items():
+        assert name.startswith("payment-workflow-qa-")
+        assert alarm["alarm_actions"] == alarm["ok_actions"] == [topic_arn]
+        assert alarm["treat_missing_data"] == "notBreaching"
+
+
+def test_the_alarms_are_the_ones_an_operator_is_promised(alarms):
+    assert sorted(alarms) == sorted(f"payment-workflow-qa-{what}" for what in (
+        "payments-failed", "executions-timed-out", "executions-aborted", "executions-throttled",
+        "validation-errors", "validation-throttles", "validation-duration-near-timeout",
+        "processing-errors", "processing-throttles", "processing-duration-near-timeout",
+        "conflicting-replays", "ledger-throttles", "ledger-system-errors",
+    ))
+
+
+def test_no_alarm_counts_rejections(alarms):
+    for alarm in alarms.values():
+        assert alarm.get("metric_name") != "ExecutionsFailed"
+        assert alarm.get("metric_name") != "ConditionalCheckFailedRequests"
+    validation = alarms["payment-workflow-qa-validation-errors"]
+    assert (validation["namespace"], validation["metric_name"]) == ("PaymentWorkflow/qa", "ValidationFaults")
+
+
+def test_failures_are_counted_at_the_processing_failed_state_and_where_no_catch_can_route(app_stack):
+    filters = {f["name"]: f for f in app_stack.named("aws_cloudwatch_log_metric_filter").values()}
+    assert filters["PaymentsFailed"]["pattern"] == (
+        '{ (($.type = "FailStateEntered") && ($.details.name = "ProcessingFailed")) || (($.type = "ExecutionFailed") '
+        '&& (($.details.error = "States.Runtime") || ($.details.error = "States.DataLimitExceeded"))) }'
+    )
+    assert filters["ValidationFaults"]["pattern"] == (
+        '{ ($.errorType = "*") && ($.errorType != "PaymentValidationError") }'
+    )
+
+
+def test_each_duration_alarm_fires_at_80_percent_of_its_functions_timeout(alarms, app_stack):
+    timeouts = {f["function_name"]: f["timeout"] for f in app_stack.named("aws_lambda_function").values()}
+    for step in ("validation", "processing"):
+        alarm = alarms[f"payment-workflow-qa-{step}-duration-near-timeout"]
+        assert alarm["statistic"] == "Maximum"
+        assert alarm["threshold"] == 0.8 * timeouts[f"lambda-payment-{step}-qa"] * 1000
+
+
+def test_ledger_alarms_add_up_every_operation_the_processing_function_performs(alarms):
+    for what, metric in (("ledger-throttles", "ThrottledRequests"), ("ledger-system-errors", "SystemErrors")):
+        queries = alarms[f"payment-workflow-qa-{what}"]["metric_query"]
+        operations = sorted(q["metric"]["dimensions"]["Operation"] for q in queries if "metric" in q)
+        assert operations == ["GetItem", "PutItem"]
+        assert {q["metric"]["metric_name"] for q in queries if "metric" in q} == {metric}
+        (total,) = [q for q in queries if q.get("return_data")]
+        assert total["expression"] == "FILL(m0, 0) + FILL(m1, 0)"
+
+
+def test_the_config_rule_checks_log_groups_against_the_logs_key(app_stack, names):
+    _, rule = app_stack.only("aws_config_config_rule")
+    assert rule["source"] == {"owner": "AWS", "source_identifier": "CLOUDWATCH_LOG_GROUP_ENCRYPTED"}
+    assert json.loads(rule["input_parameters"]) == {
+        "KmsKeyId": "${data.terraform_remote_state.encryption.outputs.logs_key_arn}"
+    }
+    groups = {g["kms_key_id"] for g in app_stack.named("aws_cloudwatch_log_group").values()}
+    assert groups == {json.loads(rule["input_parameters"])["KmsKeyId"]}
+
+
+def test_compliance_changes_of_the_workflows_log_groups_only_reach_the_topic(app_stack, topic):
+    _, rule = app_stack.only("aws_cloudwatch_event_rule")
+    pattern = json.loads(rule["event_pattern"])
+    created = sorted(g["name"] for g in app_stack.named("aws_cloudwatch_log_group").values())
+    assert sorted(pattern["detail"]["resourceId"]) == created
+    assert pattern["detail"]["configRuleName"] == ["payment-workflow-log-groups-encrypted-qa"]
+    _, target = app_stack.only("aws_cloudwatch_event_target")
+    assert target["arn"] == f"${{aws_sns_topic.{topic[0]}.arn}}"
+    assert "role_arn" not in target
+
+
+def test_no_configuration_recorder_is_created(app_stack):
+    assert app_stack.named("aws_config_configuration_recorder") == {}
+
+
+def test_the_dashboard_shows_alarm_states_and_payments_by_outcome(app_stack, alarms):
+    _, dashboard = app_stack.only("aws_cloudwatch_dashboard")
+    assert dashboard["dashboard_name"] == "payment-workflow-qa"
+    body = json.loads(dashboard["dashboard_body"])
+    (alarm_widget,) = [w for w in body["widgets"] if w["type"] == "alarm"]
+    assert len(alarm_widget["properties"]["alarms"]) == len(alarms)
+    titles = [w["properties"]["title"] for w in body["widgets"]]
+    assert "Payments by outcome" in titles
+
+
+def test_the_topic_arn_and_dashboard_name_are_outputs(app_stack):
+    assert app_stack.output("alerts_topic_arn")["value"].endswith(".arn}")
+    assert "dashboard_name" in app_stack.document["output"]
+
+
+def test_an_alert_email_subscribes_that_address_to_the_topic():
+    from cdktf import App, TerraformStack, Testing
+
+    from payment_constructs.alerts_topic import AlertsTopic
+    from payment_constructs.aws_context import AwsContext
+    from payment_constructs.providers import aws_provider
+    from tests.conftest import settings_from
+
+    stack = TerraformStack(App(), "topic_only")
+    aws_provider(stack, settings_from({}))
+    AlertsTopic(stack, "alerts", ctx=AwsContext(stack, "ctx"), name="t", kms_key_arn="k", alarm_arn_pattern="a",
+                event_rule_arn="r", email="oncall@example.com")
+    (subscription,) = json.loads(Testing.synth(stack))["resource"]["aws_sns_topic_subscription"].values()
+    assert (subscription["protocol"], subscription["endpoint"]) == ("email", "oncall@example.com")
