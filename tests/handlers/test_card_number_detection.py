@@ -151,6 +151,17 @@ def test_a_former_false_positive_passes(text: str, stretch: str, why: str) -> No
         pytest.param("4111 +1111 1111 1111", id="plus-inside-a-number-is-no-phone"),
         pytest.param("+1 4111 1111 1111 1111", id="too-long-for-a-phone"),
         pytest.param("822 219 7007\u202142 793 2", id="not-a-phone-written-with-spaces"),
+        # Found by long runs of the obfuscation property: a "+" or a time after a digit and a separator is a chunk.
+        pytest.param(
+            "\u0be8\u0a68\xad\u0301\U0001d7ce\u096a\u2076\u09eb\u2078\U0001d7d5\u2002\u2002;+\uff12\u06f8\uff14\u0e56"
+            "\u0e56\xb2 3\u09ee\u2070\u2078\xb3",
+            id="plus-after-digits-is-a-chunk",
+        ),
+        pytest.param(
+            "\uff12\u0a68\u09e6\u0a66\u2002\u0966\u2070:\U0001d7ec\U0001d7ec:\u0e50\u0a66\u200c\u2002\u0966\u0e50"
+            "\u0be60\U0001d7ec\uff10\u0e50\u0be6\u0a6a",
+            id="time-after-digits-is-a-chunk",
+        ),
         pytest.param("5105105105105100", id="mastercard"),
         pytest.param("2200 0000 0000 0004", id="mir"),
         pytest.param("135410014004955", id="uatp"),
