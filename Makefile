@@ -68,8 +68,17 @@ deps: $(VENV)/.synced node_modules/.installed
 # out of date is made by a second make started once the lock is held, which looks at the stamps again: the second of
 # two runs waits, then finds the set-up done.
 SETUP_LOCK := .setup.lock
-SETUP_STAMPS := $(VENV)/.synced node_modules/.installed $(CHECKOV_TOOL)
+# The second engine, CDK Terrain (PAYMENT_CDK_ENGINE=cdktn; cdk_engine/): the Pipfile's `cdktn` category, locked with
+# the rest and installed into the same venv (the packages both engines share have one version in the lock).
+# `make test` compares the engines, so it always installs it; `make synth` only when it synthesizes with it.
+CDKTN_SYNCED := $(VENV)/.synced-cdktn
+SETUP_STAMPS := $(VENV)/.synced node_modules/.installed $(CHECKOV_TOOL) $(CDKTN_SYNCED)
 $(VENV)/.synced: Pipfile.lock
+$(CDKTN_SYNCED): $(VENV)/.synced
+ifeq ($(PAYMENT_CDK_ENGINE),cdktn)
+deps: $(CDKTN_SYNCED)
+endif
+test: $(CDKTN_SYNCED)
 node_modules/.installed: package-lock.json
 $(CHECKOV_TOOL): tools/checkov-requirements.txt
 
@@ -90,6 +99,10 @@ $(PIPENV):
 $(VENV)/.synced: | $(PIPENV)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIPENV) sync --dev
+	touch $@
+
+$(CDKTN_SYNCED):
+	$(PIPENV) sync --categories cdktn
 	touch $@
 
 node_modules/.installed:

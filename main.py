@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
+import cdk_engine
 from payment_constructs.environment_gate import environment_or_exit
 from payment_constructs.settings_gate import settings_or_exit
 from synth_speed import fast_synth
 
+cdk_engine.use_chosen_or_exit()  # PAYMENT_CDK_ENGINE: which engine the `cdktf` imports below load
 settings = settings_or_exit()  # validated before jsii starts: bad input never becomes a Node stack trace
 environment_or_exit()
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")

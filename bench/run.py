@@ -84,8 +84,16 @@ def main() -> int:
     subprocess.run(["make", "--no-print-directory", "synth"], cwd=ROOT, check=True, capture_output=True)
     stock = Scenario("stock synth (`cdktf synth`, optimizations off)",
                      [CDKTF, "synth", "--output", str(scratch / "stock")], {"PAYMENT_SYNTH_OPTIMIZATIONS": "off"})
+    cdktn = {"PAYMENT_CDK_ENGINE": "cdktn"}
+    # The CDK Terrain rows run before `make synth`'s own, which then starts from a tree of the other engine (changed)
+    # and leaves the default one for the unchanged-tree row.
     scenarios = [
         stock,
+        Scenario("CDK Terrain: stock synth (`cdktf synth`, optimizations off)",
+                 [CDKTF, "synth", "--output", str(scratch / "cdktn-stock")],
+                 {"PAYMENT_SYNTH_OPTIMIZATIONS": "off", **cdktn}),
+        Scenario("CDK Terrain: `make synth`, changed tree", ["make", "--no-print-directory", "synth"], cdktn,
+                 before=forget_stamp),
         Scenario("`make synth`, changed tree", ["make", "--no-print-directory", "synth"], before=forget_stamp),
         Scenario("`make synth`, unchanged tree", ["make", "--no-print-directory", "synth"]),
         Scenario("`make review`", ["make", "--no-print-directory", "review"]),

@@ -51,6 +51,11 @@ The levers, and why each one cannot change what is synthesized
    back into Python (e.g. walking another library's constructs) could hit this. The fix
    is to import that submodule.
 
+   CDK Terrain's providers (``PAYMENT_CDK_ENGINE=cdktn``, :mod:`cdk_engine`) need no such lever: their
+   ``__init__.py`` already imports submodules on demand and tells jsii which submodule holds each type (so the
+   caveat above does not apply to them). The finder is registered for CDKTF's package names only; under CDK
+   Terrain those names are import aliases, which the finder leaves alone (a debug log, no warning).
+
 2. **No cyclic garbage collection while the program runs.** Importing provider classes
    creates millions of long-lived objects and no garbage cycles worth collecting, so
    Python's generational collector spends seconds re-walking live objects. Collection
@@ -77,6 +82,9 @@ The levers, and why each one cannot change what is synthesized
    jsii's builder parses the ``.jsii``) and cached in ``.tools/lazy-jsii/`` (or
    ``$PAYMENT_LAZY_JSII_CACHE``), keyed by the original's sha256, the jsii runtime version
    and a format version.
+
+   CDK Terrain's ``@cdktn/provider-aws`` gets the same treatment; its ``index.js`` exports each namespace through
+   TypeScript's ``__importStar`` helper, which the lazy index keeps verbatim and applies on first read.
 
    Risks, and what limits them: the index rewrite accepts only the lines the generator
    writes (anything else raises, see :func:`lazy_jsii_index.lazy_index`), and any failure to

@@ -24,10 +24,14 @@ class BackgroundJob:
     folder: Path
     process: subprocess.Popen[bytes]
 
+    output: str | None = None
+    """What the job printed (stdout and stderr), once outcome() has collected it."""
+
     def outcome(self, timeout: float = 600) -> Path:
         """The job's folder once it has finished; AssertionError with its output if it failed."""
-        output, _ = self.process.communicate(timeout=timeout)
-        assert self.process.returncode == 0, f"{self.label} failed:\n{output.decode(errors='replace')[-4000:]}"
+        if self.output is None:
+            self.output = self.process.communicate(timeout=timeout)[0].decode(errors="replace")
+        assert self.process.returncode == 0, f"{self.label} failed:\n{self.output[-4000:]}"
         return self.folder
 
 
@@ -51,18 +55,19 @@ def _start(label: str, folder: Path, command: list[str], cwd: Path, env: dict[st
     return BackgroundJob(label, folder, process)
 
 
-def start_app_synth(label: str, base: Path, *, optimizations: bool) -> BackgroundJob:
-    """main.py into base/<label>/cdktf.out; every such outdir sits at the same depth, so relative state paths agree."""
+def start_app_synth(label: str, base: Path, *, optimizations: bool, engine: str = "cdktf") -> BackgroundJob:
+    """main.py on `engine` into base/<label>/cdktf.out; every such outdir sits at the same depth, so relative state
+    paths agree."""
     outdir = base / label / "cdktf.out"
     outdir.parent.mkdir(parents=True)
     env = _environment(base / "state", PAYMENT_SYNTH_OPTIMIZATIONS="on" if optimizations else "off",
-                       CDKTF_OUTDIR=str(outdir))
+                       CDKTF_OUTDIR=str(outdir), PAYMENT_CDK_ENGINE=engine)
     return _start(f"{label} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env)
 
 
 def start_probe_deploy(base: Path) -> BackgroundJob:
-    """`cdktf deploy encryption app` of tests/state_probe_app.py in a scratch project under base/deploy; state in
-    base/state."""
+    """`cdktf deploy encryption app` of tests/state_probe_app.py in a scratch project under base/deploy, then the
+    switch to CDK Terrain and back (tests/probe_deploys.py); state in base/state."""
     project = base / "deploy" / "project"
     project.mkdir(parents=True)
     (project / "cdktf.json").write_text(json.dumps({
@@ -71,10 +76,9 @@ def start_probe_deploy(base: Path) -> BackgroundJob:
         "terraformProviders": [],
         "sendCrashReports": "false",
     }))
-    command = [str(CDKTF_CLI), "deploy", "encryption", "app", "--auto-approve",
-               "--outputs-file", str(base / "deploy" / "outputs.json")]
+    command = [sys.executable, "-m", "tests.probe_deploys", str(base / "deploy")]
     env = _environment(base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT)
-    return _start("cdktf deploy of the state probe", base / "deploy", command, project, env)
+    return _start("cdktf deploy of the state probe (then the engine switch)", base / "deploy", command, project, env)
 
 
 def start_review_fixture(base: Path) -> BackgroundJob:

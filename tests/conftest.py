@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import cdk_engine
 from payment_constructs.naming import Names
 from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
@@ -23,6 +25,14 @@ from synth_speed import fast_synth
 from tests import background
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# A runner started in the background (a CI job, nohup, `cmd &` in a script) inherits SIGINT ignored, and every make,
+# synth and review the tests start would inherit it too: none would see the Ctrl-C that the interruption tests send
+# as a terminal sends it to its foreground job. A handler here, unlike SIG_IGN, is reset to the default in a child.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+# The suite's own synth runs on the engine PAYMENT_CDK_ENGINE names (cdktf by default), as main.py does;
+# tests/test_engines.py compares the two engines in child processes.
+cdk_engine.use(cdk_engine.chosen())
 
 # Not the defaults, so a test can tell a value that came from settings from one that was hard-coded.
 TEST_ENVIRONMENT = {
@@ -39,8 +49,11 @@ BACKGROUND_JOBS = pytest.StashKey[dict[str, background.BackgroundJob]]()
 BACKGROUND_BASE = pytest.StashKey[Path]()
 # Which background jobs each test module needs; they start only if one of its tests is selected.
 JOBS_OF_MODULE = {
-    "tests/test_synth_identity.py": ("stock_synth", "fast_synth"),
+    "tests/test_synth_identity.py": ("stock_synth", "fast_synth", "cdktn_stock_synth", "cdktn_fast_synth"),
+    "tests/test_engines.py": ("fast_synth", "cdktn_fast_synth"),
+    "tests/review/test_review_cdktn.py": ("cdktn_fast_synth",),
     "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
+    "tests/test_engine_switch.py": ("probe_deploy",),
     "tests/review/test_review_revisions.py": ("review_fixture",),
 }
 
@@ -50,6 +63,7 @@ JOBS_OF_MODULE = {
 # what CI provides.
 REQUIRED_IN_CI = {
     "tests/test_state_deploy.py::": "terraform and the cdktf CLI",
+    "tests/test_engine_switch.py::": "terraform and the cdktf CLI",
     "tests/test_synth_command.py::test_the_arn_of_a_stack_never_deployed": "terraform",
     "tests/fast_synth/test_lazy_jsii_index.py::test_derived_tarball_is_the_original": "the time provider",
     "tests/fast_synth/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
@@ -85,6 +99,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     starters = {
         "stock_synth": lambda: background.start_app_synth("stock", base, optimizations=False),
         "fast_synth": lambda: background.start_app_synth("fast", base, optimizations=True),
+        "cdktn_stock_synth": lambda: background.start_app_synth(
+            "cdktn-stock", base, optimizations=False, engine="cdktn"
+        ),
+        "cdktn_fast_synth": lambda: background.start_app_synth("cdktn-fast", base, optimizations=True, engine="cdktn"),
         "probe_deploy": lambda: background.start_probe_deploy(base),
         "probe_synth": lambda: background.start_probe_synth(base),
         "review_fixture": lambda: background.start_review_fixture(base),

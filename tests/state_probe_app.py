@@ -12,6 +12,9 @@ SEEN_OUTPUT = "seen_key_arn"
 
 
 def synthesize() -> None:
+    import cdk_engine
+
+    cdk_engine.use_chosen_or_exit()  # the probe runs on the engine PAYMENT_CDK_ENGINE names, as main.py does
     from cdktf import App, TerraformOutput, TerraformResource, TerraformStack
 
     from payment_constructs.settings_gate import settings_or_exit

@@ -38,7 +38,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def make_deps(project: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    # The default engine's set-up (PAYMENT_CDK_ENGINE=cdktn would add CDK Terrain's category to `make deps`).
+    ignored = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PAYMENT_CDK_ENGINE")
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(PATH=f"{project.parent / 'bin'}:{env['PATH']}", STUB_LOG=str(project.parent / "log"))
     return subprocess.Popen(["make", "--no-print-directory", "-C", str(project), "deps"], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

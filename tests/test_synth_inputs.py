@@ -45,6 +45,16 @@ def test_a_new_setting_makes_it_stale(tree):
     assert not fresh(tree, {**SETTINGS, "PAYMENT_SYNTH_OPTIMIZATIONS": "off"})
 
 
+def test_choosing_the_other_engine_makes_it_stale(tree):
+    assert not fresh(tree, {**SETTINGS, "PAYMENT_CDK_ENGINE": "cdktn"})
+
+
+def test_a_changed_engine_choice_module_makes_it_stale(tree):
+    module = tree / "cdk_engine" / "__init__.py"
+    module.write_text(module.read_text() + "\n# changed\n")
+    assert not fresh(tree)
+
+
 def test_a_changed_handler_makes_it_stale(tree):
     handler = tree / "handlers" / "validation.py"
     handler.write_text(handler.read_text() + "\n# changed\n")

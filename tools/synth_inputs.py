@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INPUT_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Makefile", "tools/synth_inputs.py",
                "tools/synth.py")
-INPUT_DIRS = ("payment_constructs", "handlers", "synth_speed")
+INPUT_DIRS = ("payment_constructs", "handlers", "synth_speed", "cdk_engine")
 SETTING_PREFIXES = ("PAYMENT_", "CDKTF_")
 # Read by other tools, never by the app: where the output goes (its place is an input of its own, below), a
 # switch of the cdktf CLI that the Makefile exports (a direct run must agree with `make synth`), and the change

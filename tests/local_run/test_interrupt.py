@@ -1,0 +1,32 @@
+"""Ctrl-C during `python -m local_run`, whenever it comes: one line, exit 130, no traceback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from synth_review.synthesized import SynthesizedApp
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# 1 s lands in the imports (moto, boto3), 3 s in the middle of the executions; a run takes about 5 s.
+@pytest.mark.parametrize("after_seconds", [1.0, 3.0])
+def test_ctrl_c_during_the_local_run_is_one_line_and_exit_130(synthesized: SynthesizedApp, after_seconds: float):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local_run", "--outdir", str(synthesized.outdir)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(after_seconds)
+    assert process.poll() is None, "the run ended before the interrupt: this test would prove nothing"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+
+    assert process.returncode == 130
+    assert err == "interrupted: the local run was stopped; it writes nothing, so there is nothing to clean up\n"
+    assert "Traceback" not in out
