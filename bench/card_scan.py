@@ -20,7 +20,9 @@ from handlers.card_numbers import MAX_SCAN_CHARACTERS, contains_card_number
 
 def inputs(size: int) -> dict[str, str]:
     return {
-        "one-digit groups, ASCII": ("1 " * size)[:size],
+        "one-digit groups, ASCII (UATP/GPN lengths)": ("1 " * size)[:size],
+        "one-digit groups, ASCII (Visa lengths)": ("4 " * size)[:size],
+        "timestamps side by side": ("30/01/2024 10:30:00, " * size)[:size],
         "one-digit groups, Arabic-Indic + ZWSP": ("\u0661\u200b" * size)[:size],
         "one unbroken digit run": "1" * size,
         "four-digit groups, full-width": ("\uff11\uff12\uff13\uff14 " * size)[:size],
