@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 import cdk_engine
 from payment_constructs.naming import Names
@@ -73,6 +74,14 @@ REQUIRED_IN_CI = {
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+# In CI every property runs one fixed set of examples (derandomized): a landing must not turn red by the chance draw of
+# a rare example (the card-number rule's documented trade-offs are such), while developers' runs keep exploring new
+# examples and a counterexample they find is kept as an example test.
+hypothesis_settings.register_profile("ci", derandomize=True)
+if running_in_ci():
+    hypothesis_settings.load_profile("ci")
 
 
 def required_in_ci(nodeid: str) -> str | None:
