@@ -39,6 +39,11 @@ What counts as a card number:
    or ";" extension. A time or a "+" must *start a value*: after a letter,
    the text's start (or a date), or a digit and a list joiner (", ", "; ",
    " | "), never a digit and any other separator.
+   An international phone number whose own digits are an issued, Luhn-valid
+   card number (rule 3) is not set aside: "+378282246310005" is an Amex
+   number behind a "+", not a phone number, whatever E.164 allows. (An
+   address and port keep their shape: octets of at most 255 are not how a
+   card number is written, and "23.100.157.232:12469" is a real address.)
    *Delimited* means not continued by another group joined the same way, so
    a value is never carved out of a longer run: in "41:11:11:11:11:11:11:11"
    or "4.111.111.111.111.111" no time or address is found. Only shapes long
@@ -167,7 +172,17 @@ def _is_nanp(match: re.Match[str]) -> bool:
 def _is_international_phone(match: re.Match[str]) -> bool:
     # E.164: at most 15 digits with the country code.
     digits = sum(character.isdigit() for character in match.group(1))
-    return 7 <= digits <= 15 and _starts_a_value(match.string, match.start())
+    return 7 <= digits <= 15 and _starts_a_value(match.string, match.start()) and not _is_a_card_number(match.group(1))
+
+
+def _is_a_card_number(value: str) -> bool:
+    """Rule 5's limit: a value whose own number (extension aside) rule 3 reads as a card is one, whatever its shape.
+
+    E.164 allows 15 digits, so "+378282246310005" (Amex) or "+4222222222222" (a 13-digit Visa) would otherwise be
+    set aside as phone numbers: a "+" is all it takes to hide a number that is no phone.
+    """
+    digits = "".join(character for character in value if character.isdigit())
+    return PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS and is_issued_card_number(digits) and passes_luhn(digits)
 
 
 # How values are joined in lists and prose: after one of these exactly, a time or a "+" starts a value.
