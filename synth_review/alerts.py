@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from synth_review.cross_stack import parse_remote_output, producer_of, sleep_behind
 from synth_review.findings import Finding
+from synth_review.key_flow import KMS_KEY, judge, routes_of_value
 from synth_review.placeholders import with_placeholders
+from synth_review.policy_values import as_list
 from synth_review.references import whole_reference
 from synth_review.synthesized import Block, Stack, SynthesizedApp
 
@@ -119,7 +120,7 @@ def _topic_findings(app: SynthesizedApp, stack: Stack, topic: Block, publishers:
 
 def key_policy_problems(policy: dict[str, Any], topic_arn: str, publishers: list[Publisher]) -> list[str]:
     """What keeps each publisher from using the key for this topic; and any service grant not held to the topic."""
-    allows = [s for s in _as_list(policy.get("Statement", [])) if s.get("Effect") == "Allow"]
+    allows = [s for s in as_list(policy.get("Statement", [])) if s.get("Effect") == "Allow"]
     problems: list[str] = []
     for principal in sorted({p.principal for p in publishers}):
         arns = [arn for p in publishers if p.principal == principal for arn in p.source_arns]
@@ -148,7 +149,7 @@ def key_policy_problems(policy: dict[str, Any], topic_arn: str, publishers: list
 
 
 def topic_policy_problems(policy: dict[str, Any], topic_arn: str, publishers: list[Publisher]) -> list[str]:
-    statements = _as_list(policy.get("Statement", []))
+    statements = as_list(policy.get("Statement", []))
     problems: list[str] = []
     for publisher in publishers:
         for arn in publisher.source_arns:
@@ -163,7 +164,7 @@ def topic_policy_problems(policy: dict[str, Any], topic_arn: str, publishers: li
 def _admits_publish(statement: dict[str, Any], principal: str, topic_arn: str, source_arn: str) -> bool:
     if statement.get("Effect") != "Allow" or principal not in _services(statement):
         return False
-    if not _actions(statement) & {"sns:publish", "sns:*"} or topic_arn not in _as_list(statement.get("Resource")):
+    if not _actions(statement) & {"sns:publish", "sns:*"} or topic_arn not in as_list(statement.get("Resource")):
         return False
     return (_condition_value(statement, "aws:SourceArn") is not None
             and _condition_value(statement, "aws:SourceAccount") is not None
@@ -172,25 +173,25 @@ def _admits_publish(statement: dict[str, Any], principal: str, topic_arn: str, s
 
 def _denies_plain_http(statement: dict[str, Any]) -> bool:
     principal = statement.get("Principal")
-    everyone = principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))
+    everyone = principal == "*" or (isinstance(principal, dict) and "*" in as_list(principal.get("AWS")))
     secure = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
     return (statement.get("Effect") == "Deny" and everyone and bool(_actions(statement) & {"sns:publish", "sns:*"})
             and str(secure).lower() == "false")
 
 
 def _grants_topic(statement: dict[str, Any], topic_arn: str) -> bool:
-    if not set(_as_list(statement.get("Action"))) >= KEY_ACTIONS or statement.get("Resource") != "*":
+    if not set(as_list(statement.get("Action"))) >= KEY_ACTIONS or statement.get("Resource") != "*":
         return False
     condition = statement.get("Condition", {})
-    values = [v for op in ("ArnEquals", "StringEquals") for v in _as_list(condition.get(op, {}).get(TOPIC_CONTEXT))]
+    values = [v for op in ("ArnEquals", "StringEquals") for v in as_list(condition.get(op, {}).get(TOPIC_CONTEXT))]
     return topic_arn in values and not any("*" in str(v) for v in values)
 
 
 def _source_arn_admits(statement: dict[str, Any], arn: str) -> bool:
     """Whether the statement's aws:SourceArn condition (if any) lets a publisher of this ARN through."""
     condition = statement.get("Condition", {})
-    exact = [v for op in ("ArnEquals", "StringEquals") for v in _as_list(condition.get(op, {}).get("aws:SourceArn"))]
-    like = [v for op in ("ArnLike", "StringLike") for v in _as_list(condition.get(op, {}).get("aws:SourceArn"))]
+    exact = [v for op in ("ArnEquals", "StringEquals") for v in as_list(condition.get(op, {}).get("aws:SourceArn"))]
+    like = [v for op in ("ArnLike", "StringLike") for v in as_list(condition.get(op, {}).get("aws:SourceArn"))]
     if not exact and not like:
         return True
     return arn in exact or any(fnmatchcase(arn, pattern) for pattern in like)
@@ -209,17 +210,11 @@ def _condition_keys(statement: dict[str, Any]) -> set[str]:
 
 def _services(statement: dict[str, Any]) -> list[str]:
     principal = statement.get("Principal")
-    return [str(s) for s in _as_list(principal.get("Service"))] if isinstance(principal, dict) else []
+    return [str(s) for s in as_list(principal.get("Service"))] if isinstance(principal, dict) else []
 
 
 def _actions(statement: dict[str, Any]) -> set[str]:
-    return {str(a).lower() for a in _as_list(statement.get("Action"))}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+    return {str(a).lower() for a in as_list(statement.get("Action"))}
 
 
 def _arn(service: str, resource: str) -> str:
@@ -250,20 +245,14 @@ def _topic_policy(stack: Stack, topic: Block) -> dict[str, Any] | None:
 
 
 def _key_behind(app: SynthesizedApp, stack: Stack, value: Any) -> tuple[Stack, Block] | None:
-    """The aws_kms_key a key ARN resolves to: through a `data aws_kms_key` check, the remote state and the sleep."""
-    expression = whole_reference(value) or ""
-    if expression.startswith("data.aws_kms_key.") and expression.endswith(".arn"):
-        checked = {b.name: b for b in stack.data_sources("aws_kms_key")}.get(expression.split(".")[2])
-        return _key_behind(app, stack, checked.body.get("key_id")) if checked else None
-    remote = parse_remote_output(expression)
-    if remote is None:
+    """The aws_kms_key a key value comes from, if it reaches the topic only through that key's own wait.
+
+    Followed by key_flow, the one tracer of key values (data sources, remote outputs, whole-map lookups, aliases), so
+    the topic's key is judged exactly as every other key user is.
+    """
+    routes = routes_of_value(app, stack, value, literal_aliases=True)
+    if len(routes) != 1 or routes[0].key is None or judge(app, routes[0]) is not None:
         return None
-    reader = {b.name: b for b in stack.data_sources("terraform_remote_state")}.get(remote.reader)
-    producer = producer_of(app, stack, reader) if reader else None
-    sleep = sleep_behind(producer, remote.output, remote.key) if producer else None
-    if producer is None or sleep is None:
-        return None
-    sleep_body = {b.address: b for b in producer.resources("time_sleep")}[sleep.address].body
-    keys = {b.name: b for b in producer.resources("aws_kms_key")}
-    key = _named(keys, sleep_body.get("triggers", {}).get(sleep.trigger), "arn")
-    return (producer, key) if key else None
+    key_stack, address = routes[0].key
+    producer = app.stack(key_stack)
+    return producer, next(block for block in producer.resources(KMS_KEY) if block.address == address)
