@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from synth_review.change_set import Change
+from synth_review.table import truncate
 
 SETTING = "PAYMENT_REVIEW_ALLOW_REPLACE"
 
@@ -36,11 +37,7 @@ def acknowledged(names: Sequence[str], destructive: Sequence[Change]) -> set[str
         if not matches:
             allowed = ", ".join(sorted({c.name for c in destructive})) or "none: this change destroys nothing"
             raise AcknowledgementError(
-                f"{SETTING} names {_cut(name)!r}, which this change does not replace or remove; "
+                f"{SETTING} names {truncate(name, 80)!r}, which this change does not replace or remove; "
                 f"destructive here: {allowed}")
         accepted.add(matches[0].name)
     return accepted
-
-
-def _cut(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

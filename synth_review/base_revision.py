@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from synth_review.table import truncate
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SET_UP = (".venv", "node_modules", ".tools")
 SYNTH_TIMEOUT_SECONDS = 600
@@ -80,8 +82,8 @@ def resolve(revision: str, root: Path = ROOT) -> str:
     done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BaseRevisionError(f"BASE={_cut(revision)!r} is not a commit of {root}; name a commit, branch or tag "
-                                "(HEAD~1, main)")
+        raise BaseRevisionError(f"BASE={truncate(revision, 80)!r} is not a commit of {root}; "
+                                "name a commit, branch or tag (HEAD~1, main)")
     return done.stdout.strip()
 
 
@@ -97,14 +99,14 @@ def _synthesize(revision: str, commit: str, worktree: Path, outdir: Path) -> Non
                                 f"{SYNTH_TIMEOUT_SECONDS} s") from None
     if done.returncode != 0 or not (outdir / "manifest.json").is_file():
         said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
-        raise BaseRevisionError(f"BASE={revision} ({commit[:12]}) does not synthesize: {_cut(said, 160)}")
+        raise BaseRevisionError(f"BASE={revision} ({commit[:12]}) does not synthesize: {truncate(said, 160)}")
 
 
 def _git(root: Path, *args: str) -> None:
     done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         said = (done.stderr.strip() or f"exit status {done.returncode}").splitlines()[-1]
-        raise BaseRevisionError(f"git {args[0]} {args[1]} failed: {_cut(said, 160)}")
+        raise BaseRevisionError(f"git {args[0]} {args[1]} failed: {truncate(said, 160)}")
 
 
 Handlers = dict[signal.Signals, object]
@@ -126,7 +128,3 @@ def _exit_on_termination() -> Handlers:
 def _restore(previous: Handlers) -> None:
     for sig, handler in previous.items():
         signal.signal(sig, handler)  # type: ignore[arg-type]
-
-
-def _cut(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

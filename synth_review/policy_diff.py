@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synth_review.placeholders import parsed_with_placeholders
+from synth_review.policy_values import as_list
 
 # Condition operators under which more values mean more access; for the others (e.g. StringNotEquals) the reviewer
 # judges, and the change is listed without the mark.
@@ -140,14 +141,14 @@ def _condition_changes(label: str, was: _Statement, now: _Statement) -> list[Pol
 
 def _statement(statement: dict[str, Any], index: int) -> _Statement:
     sid = str(statement.get("Sid", "") or "")
-    actions = {str(a) for a in _as_list(statement.get("Action"))}
-    actions |= {f"NOT {a}" for a in _as_list(statement.get("NotAction"))}
-    resources = {str(r) for r in _as_list(statement.get("Resource"))}
-    resources |= {f"NOT {r}" for r in _as_list(statement.get("NotResource"))}
+    actions = {str(a) for a in as_list(statement.get("Action"))}
+    actions |= {f"NOT {a}" for a in as_list(statement.get("NotAction"))}
+    resources = {str(r) for r in as_list(statement.get("Resource"))}
+    resources |= {f"NOT {r}" for r in as_list(statement.get("NotResource"))}
     principals = _principals(statement.get("Principal"))
     principals |= {f"NOT {p}" for p in _principals(statement.get("NotPrincipal"))}
     conditions = {
-        str(op): {str(key): frozenset(str(v) for v in _as_list(values)) for key, values in keys.items()}
+        str(op): {str(key): frozenset(str(v) for v in as_list(values)) for key, values in keys.items()}
         for op, keys in (statement.get("Condition") or {}).items() if isinstance(keys, dict)
     }
     content = {k: v for k, v in statement.items() if k != "Sid"}
@@ -161,7 +162,7 @@ def _principals(principal: Any) -> set[str]:
         return set()
     if isinstance(principal, str):
         return {principal}
-    return {f"{kind}:{value}" for kind, values in principal.items() for value in _as_list(values)}
+    return {f"{kind}:{value}" for kind, values in principal.items() for value in as_list(values)}
 
 
 def _summary(statement: _Statement) -> str:
@@ -179,9 +180,3 @@ def _summary(statement: _Statement) -> str:
 def _values(values: frozenset[str]) -> str:
     ordered = sorted(values)
     return f"[{len(ordered)} values]" if len(ordered) > 1 else f"`{ordered[0]}`" if ordered else "[]"
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
