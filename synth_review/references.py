@@ -36,6 +36,11 @@ def referenced_paths(value: Any) -> Iterator[tuple[str, str]]:
                 yield match.group(1), match.group(2).lstrip(".")
 
 
+def interpolations(text: str) -> list[str]:
+    """The expressions Terraform will interpolate in a string; `$${...}` is Terraform's escape for a literal `${`."""
+    return _INTERPOLATION.findall(text.replace("$${", "\0"))
+
+
 def references(value: Any, known: set[str]) -> set[str]:
     """The addresses among `known` that a value refers to."""
     return {address for address, _ in referenced_paths(value) if address in known}
