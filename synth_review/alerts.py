@@ -48,28 +48,60 @@ class Publisher:
     source_arns: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class TopicUse:
+    """A topic a key encrypts, with its ARN (placeholders) and who publishes to it."""
+
+    name: str
+    arn: str
+    publishers: tuple[Publisher, ...]
+
+
 def alert_findings(app: SynthesizedApp) -> list[Finding]:
     found: list[Finding] = []
     for stack in app.stacks:
         topics = {b.name: b for b in stack.resources(TOPIC)}
-        publishers: dict[str, list[Publisher]] = {}
-        for alarm in stack.resources(ALARM):
-            problem, topic_names = _alarm_topics(alarm, topics)
-            if problem:
-                found.append(Finding("alarm-without-action", stack.name, alarm.address, problem))
-            arn = _arn("cloudwatch", f"alarm:{alarm.body.get('alarm_name', '?')}")
-            for name in topic_names:
-                publishers.setdefault(name, []).append(Publisher(CLOUDWATCH, (arn,)))
-        rules = {b.name: b for b in stack.resources(EVENT_RULE)}
-        for target in stack.resources(EVENT_TARGET):
-            name = _topic_name(target.body.get("arn"), topics)
-            rule = _named(rules, target.body.get("rule"), "name")
-            if name is not None and rule is not None:
-                arn = _arn("events", f"rule/{rule.body.get('name', '?')}")
-                publishers.setdefault(name, []).append(Publisher(EVENTS, (arn,)))
+        problems, publishers = _publishers(stack, topics)
+        found += problems
         for name, by in sorted(publishers.items()):
             found += _topic_findings(app, stack, topics[name], by)
     return found
+
+
+def topics_by_key(app: SynthesizedApp) -> dict[tuple[str, str] | None, list[TopicUse]]:
+    """The topics each key (stack, address) encrypts, with their publishers, wherever the key value comes from
+    (under None: topics whose key value leads to no key the review can follow)."""
+    found: dict[tuple[str, str] | None, list[TopicUse]] = {}
+    for stack in app.stacks:
+        topics = {b.name: b for b in stack.resources(TOPIC)}
+        _, publishers = _publishers(stack, topics)
+        for name, by in sorted(publishers.items()):
+            topic_name = str(topics[name].body.get("name", "?"))
+            use = TopicUse(topic_name, _arn("sns", topic_name), tuple(by))
+            for route in routes_of_value(app, stack, topics[name].body.get("kms_master_key_id"), True):
+                found.setdefault(route.key, []).append(use)
+    return found
+
+
+def _publishers(stack: Stack, topics: dict[str, Block]) -> tuple[list[Finding], dict[str, list[Publisher]]]:
+    """The alarms' problems, and who publishes to each topic (by Terraform name): alarms and EventBridge rules."""
+    found: list[Finding] = []
+    publishers: dict[str, list[Publisher]] = {}
+    for alarm in stack.resources(ALARM):
+        problem, topic_names = _alarm_topics(alarm, topics)
+        if problem:
+            found.append(Finding("alarm-without-action", stack.name, alarm.address, problem))
+        arn = _arn("cloudwatch", f"alarm:{alarm.body.get('alarm_name', '?')}")
+        for name in topic_names:
+            publishers.setdefault(name, []).append(Publisher(CLOUDWATCH, (arn,)))
+    rules = {b.name: b for b in stack.resources(EVENT_RULE)}
+    for target in stack.resources(EVENT_TARGET):
+        name = _topic_name(target.body.get("arn"), topics)
+        rule = _named(rules, target.body.get("rule"), "name")
+        if name is not None and rule is not None:
+            arn = _arn("events", f"rule/{rule.body.get('name', '?')}")
+            publishers.setdefault(name, []).append(Publisher(EVENTS, (arn,)))
+    return found, publishers
 
 
 def _alarm_topics(alarm: Block, topics: dict[str, Block]) -> tuple[str | None, list[str]]:
@@ -180,7 +212,7 @@ def _denies_plain_http(statement: dict[str, Any]) -> bool:
 
 
 def _grants_topic(statement: dict[str, Any], topic_arn: str) -> bool:
-    if not set(as_list(statement.get("Action"))) >= KEY_ACTIONS or statement.get("Resource") != "*":
+    if not _actions(statement) >= {a.lower() for a in KEY_ACTIONS} or statement.get("Resource") != "*":
         return False
     condition = statement.get("Condition", {})
     values = [v for op in ("ArnEquals", "StringEquals") for v in as_list(condition.get(op, {}).get(TOPIC_CONTEXT))]

@@ -1,10 +1,12 @@
 """What AWS requires of a KMS key policy, as checks over one synthesized policy: the rule the original deployment
 broke, and the ones like it.
 
-CloudWatch Logs can create a log group with a customer-managed key only if the key policy lets the regional logs
-principal use it with kms:EncryptionContext:aws:logs:arn naming that group (CloudWatch Logs user guide, "Encrypt log
-data in CloudWatch Logs using AWS KMS"). Any other AWS service a key policy names gets the condition AWS documents
-for it (SERVICE_PRINCIPALS), and no statement but the account's own opens the key to `*` or another account.
+CloudWatch Logs can use a customer-managed key for a log group only if the key policy lets the regional logs
+principal use it; a condition on kms:EncryptionContext:aws:logs:arn holds that grant to the groups it names
+(CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS KMS"). Any other AWS service a key policy
+names gets the condition AWS documents for it (SERVICE_PRINCIPALS), and no statement but the account's own opens the
+key to `*` or another account. These checks read the statements' shape; what the shape does to each request AWS
+makes is computed by synth_review/key_access.py and added to their findings.
 
 Every check returns (rule, statement Sid, message) triples; synth_review/keys.py turns them into findings.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +34,7 @@ CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
 LOGS_CALLS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
               "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey")
 EXACT_ARN_OPERATOR = "ArnEquals"
+LOGS_PAGE = "CloudWatch Logs user guide, Encrypt log data in CloudWatch Logs using AWS KMS"
 SNS_TOPIC_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn"
 SNS_PUBLISHER_ACTIONS = frozenset({"kms:Decrypt", "kms:GenerateDataKey*"})
 ROOT_PRINCIPALS = frozenset({"arn:<partition>:iam::<account>:root", "<account>"})
@@ -74,7 +77,7 @@ SERVICE_PRINCIPALS: dict[str, ServicePrincipal] = {
 Problem = tuple[str, str, str]  # (rule, statement Sid or "" when no statement is to blame, message)
 
 
-def sid(statement: dict[str, Any]) -> str:
+def sid(statement: Mapping[str, Any]) -> str:
     return str(statement.get("Sid") or "(no Sid)")
 
 
@@ -149,12 +152,19 @@ def _service_problems(statement: dict[str, Any], service: str) -> list[Problem]:
             if operator.endswith("IfExists") or any(v.strip() == "*" for v in values):
                 problems.append(("key-service-condition", sid(statement),
                                  f"{service}: {operator} {key} {values} constrains nothing ({known.source})"))
-    extra = sorted(set(as_list(statement.get("Action"))) - known.actions) if known.actions is not None else []
+    extra = _action_difference({str(a) for a in as_list(statement.get("Action"))}, known.actions)[1] \
+        if known.actions is not None else []
     if extra or "NotAction" in statement:
         problems.append(("key-service-actions", sid(statement),
                          f"{service} is granted {', '.join(extra) or 'NotAction'}, beyond what AWS documents "
                          f"({', '.join(sorted(known.actions or ()))}; {known.source})"))
     return problems
+
+
+def _action_difference(actions: set[str], wanted: frozenset[str]) -> tuple[list[str], list[str]]:
+    """(wanted actions missing, actions not wanted), compared as IAM compares action names: ignoring case."""
+    have, want = {a.lower() for a in actions}, {a.lower() for a in wanted}
+    return sorted(a for a in wanted if a.lower() not in have), sorted(a for a in actions if a.lower() not in want)
 
 
 def logs_statements(policy: dict[str, Any], region: str | None) -> tuple[list[dict[str, Any]], list[str]]:
@@ -171,18 +181,17 @@ def logs_statements(policy: dict[str, Any], region: str | None) -> tuple[list[di
 def logs_key_problems(policy: dict[str, Any], log_groups: Iterable[str], region: str | None) -> list[Problem]:
     """What keeps CloudWatch Logs from using the key for exactly `log_groups` (the groups that use it), and no other.
 
-    The post-mortem's own mistake (the logs principal with no encryption-context condition, or with ArnLike and a
+    The post-mortem's own policy (the logs principal with no encryption-context condition, or with ArnLike and a
     wildcard) fails here, as does every nearby one: a global or foreign-region principal, a missing action, an
-    ArnEquals with a wildcard (never matches) or with one group too few or too many.
+    ArnEquals with a wildcard (it expands exactly as ArnLike would) or with one group too few or too many.
     """
     wanted = {log_group_arn_pattern(group) for group in log_groups}
     regional, others = logs_statements(policy, region)
     if not regional:
         named = ", ".join(sorted(set(others)))
         also = f" (it names {named}, which CloudWatch Logs does not call KMS as)" if others else ""
-        groups = ", ".join(sorted(log_groups)) or "its log groups"
-        return [("logs-key-principal", "", f"no statement lets {LOGS_PRINCIPAL} use the key{also}: CreateLogGroup "
-                 f"fails for {groups} (CloudWatch Logs user guide, Encrypt log data using AWS KMS)")]
+        return [("logs-key-principal", "", f"no statement lets {LOGS_PRINCIPAL} use the key{also}: CloudWatch Logs "
+                 f"calls KMS as the service principal of the key's Region ({LOGS_PAGE}, step 2)")]
     problems: list[Problem] = []
     listed: set[str] = set()
     for statement in regional:
@@ -190,22 +199,34 @@ def logs_key_problems(policy: dict[str, Any], log_groups: Iterable[str], region:
     for statement in _unconditional_denials(policy, region):
         denied = ", ".join(str(a) for a in as_list(statement.get("Action")))
         problems.append(("logs-key-principal", sid(statement), f"denies {LOGS_PRINCIPAL} {denied} with no "
-                         "condition: a Deny overrides the Allow, and CreateLogGroup fails"))
+                         "condition: an explicit Deny overrides any Allow (IAM user guide, Policy evaluation logic)"))
     missing = sorted(wanted - listed)
     if missing and any(conditions_on(statement, CONTEXT_KEY) for statement in regional):  # else: no condition at all
         problems.append(("logs-key-log-groups", sid(regional[0]),
-                         f"ArnEquals {CONTEXT_KEY} lacks {', '.join(missing)}: CreateLogGroup fails for it with "
-                         "\"The specified KMS key does not exist or is not allowed to be used with Arn\""))
+                         f"ArnEquals {CONTEXT_KEY} lacks {', '.join(missing)}, a log group the stacks create"))
     return problems
+
+
+def _operator_problem(operator: str, wild: bool) -> str:
+    if operator.endswith("IfExists"):
+        return (f"{operator} {CONTEXT_KEY}: a request without an encryption context passes it (IAM user guide, "
+                "Condition operators, ...IfExists); write ArnEquals with the exact log-group ARNs")
+    if operator in ("ArnLike", "StringEquals", "StringLike") and not wild:
+        return (f"{operator} {CONTEXT_KEY} with exact ARNs decides the same requests as {EXACT_ARN_OPERATOR} (IAM "
+                "user guide, Condition operators); the review holds this statement to ArnEquals so that a wildcard "
+                "reads as a mistake (a house rule, not an AWS one)")
+    return f"{operator} {CONTEXT_KEY}: write {EXACT_ARN_OPERATOR} with the exact log-group ARNs"
 
 
 def account_statement_problems(policy: dict[str, Any]) -> list[Problem]:
     """The account root must administer the key, or a mistake in the policy can lock everyone out of it for good."""
+    near = ""
     for statement in allow_statements(policy):
         roots = [v for kind, v in principals(statement) if kind == "AWS" and v in ROOT_PRINCIPALS]
         if roots and "kms:*" in as_list(statement.get("Action")) and not statement.get("Condition"):
             return []
-    return [("key-account-statement", "", "no statement lets this account's root do kms:* unconditionally: without "
+        near = near or (sid(statement) if roots else "")
+    return [("key-account-statement", near, "no statement lets this account's root do kms:* unconditionally: without "
              "it IAM policies cannot grant the key, and a policy mistake can leave the key unmanageable (KMS "
              "developer guide, Default key policy)")]
 
@@ -233,30 +254,32 @@ def logs_key_policy_problems(policy_json: str, log_groups: Iterable[str], region
 def _logs_statement_problems(statement: dict[str, Any], wanted: set[str], listed: set[str]) -> list[Problem]:
     name = sid(statement)
     problems: list[Problem] = []
-    actions = set(as_list(statement.get("Action")))
+    actions = {str(a) for a in as_list(statement.get("Action"))}
     any_resource = as_list(statement.get("Resource")) == ["*"]
-    if actions != REQUIRED_ACTIONS or not any_resource:
-        lacking, extra = sorted(REQUIRED_ACTIONS - actions), sorted(actions - REQUIRED_ACTIONS)
+    lacking, extra = _action_difference(actions, REQUIRED_ACTIONS)
+    if lacking or extra or "NotAction" in statement or not any_resource:
         detail = "; ".join(part for part in (
             f"lacks {', '.join(lacking)}" if lacking else "",
             f"adds {', '.join(extra)}" if extra else "",
             f"Resource is {statement.get('Resource')!r}, not \"*\" (this key)" if not any_resource else "",
         ) if part)
-        problems.append(("logs-key-actions", name, f"{detail}: CloudWatch Logs needs exactly "
-                         f"{', '.join(sorted(REQUIRED_ACTIONS))} on \"*\" (CloudWatch Logs user guide)"))
+        problems.append(("logs-key-actions", name, f"{detail}: the user guide's statement grants exactly "
+                         f"{', '.join(sorted(REQUIRED_ACTIONS))} on \"*\" ({LOGS_PAGE}, step 2)"))
     tests = conditions_on(statement, CONTEXT_KEY)
     if not tests:
-        problems.append(("logs-key-condition", name, f"no {CONTEXT_KEY} condition: the post-mortem's mistake; "
-                         "CreateLogGroup fails with \"The specified KMS key does not exist or is not allowed to be "
-                         "used with Arn\" (CloudWatch Logs user guide)"))
+        problems.append(("logs-key-condition", name, f"no {CONTEXT_KEY} condition, so nothing holds the key to the "
+                         f"workflow's log groups ({LOGS_PAGE}: the condition restricts the key to the accounts and log "
+                         "groups it names). The post-mortem blamed this missing condition for CreateLogGroup failing; "
+                         "AWS documents no such failure: the condition narrows who may use the key"))
     for operator, values in tests:
-        if operator != EXACT_ARN_OPERATOR:
-            problems.append(("logs-key-condition", name, f"{operator} {CONTEXT_KEY}: use {EXACT_ARN_OPERATOR} with "
-                             "the exact log-group ARNs, so the key serves these groups and no other"))
         wild = [v for v in values if "*" in v or "?" in v]
+        if operator != EXACT_ARN_OPERATOR:
+            problems.append(("logs-key-condition", name, _operator_problem(operator, bool(wild))))
         if wild:
             problems.append(("logs-key-wildcard", name, f"{operator} {CONTEXT_KEY} has a wildcard ({', '.join(wild)}):"
-                             " ArnEquals never matches one, a pattern serves every log group of the account"))
+                             " ArnEquals expands it exactly as ArnLike does (IAM user guide, Condition operators: the "
+                             "two behave identically), so the statement holds what the pattern matches, not the "
+                             "exact ARNs CloudWatch Logs sends"))
         listed.update(v for v in values if v not in wild)
         extra = sorted(set(values) - wanted - set(wild))
         if extra:

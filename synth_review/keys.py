@@ -33,7 +33,7 @@ def key_findings(app: SynthesizedApp) -> list[Finding]:
                 found.append(Finding("key-rotation", stack.name, key.address,
                                      f"enable_key_rotation is {key.body.get('enable_key_rotation')!r}: KMS rotates "
                                      "key material yearly only when it is true (KMS developer guide, Rotating keys)"))
-            policy = _policy(stack, key)
+            policy = policy_in_force(stack, key)
             if policy is None:
                 found.append(Finding("key-policy-unreadable", stack.name, key.address,
                                      "the policy is not a JSON document the review can read, so no key rule can pass"))
@@ -53,14 +53,14 @@ def key_findings(app: SynthesizedApp) -> list[Finding]:
     return found
 
 
-def log_groups_by_key(app: SynthesizedApp) -> dict[tuple[str, str], list[str]]:
-    """The names of the log groups each key encrypts, read from the groups themselves, wherever their key comes from."""
-    found: dict[tuple[str, str], list[str]] = {}
+def log_groups_by_key(app: SynthesizedApp) -> dict[tuple[str, str] | None, list[str]]:
+    """The names of the log groups each key encrypts, read from the groups themselves, wherever their key comes from
+    (under None: groups whose key value leads to no key the review can follow)."""
+    found: dict[tuple[str, str] | None, list[str]] = {}
     for stack in app.stacks:
         for group in stack.resources(LOG_GROUP):
             for route in routes_of_value(app, stack, group.body.get("kms_key_id")):
-                if route.key:
-                    found.setdefault(route.key, []).append(str(group.body.get("name", "?")))
+                found.setdefault(route.key, []).append(str(group.body.get("name", "?")))
     return found
 
 
@@ -71,7 +71,7 @@ def provider_region(stack: Stack) -> str | None:
     return region if isinstance(region, str) else None
 
 
-def _policy(stack: Stack, key: Block) -> dict[str, Any] | None:
+def policy_in_force(stack: Stack, key: Block) -> dict[str, Any] | None:
     """The policy in force: an aws_kms_key_policy resource's when one sets it, else the key's own argument."""
     separate = policy_resources(stack, key.address)
     raw = separate[-1].body.get("policy") if separate else key.body.get("policy")

@@ -10,8 +10,10 @@ import os
 
 from synth_review.checkov_gate import CheckovResult, Failure
 from synth_review.cross_stack import cross_stack_values
+from synth_review.effective_access import effective_access_lines
 from synth_review.findings import Finding
 from synth_review.iam import statement_rows
+from synth_review.key_access import KeyAccess, key_accesses
 from synth_review.key_flow import KMS_KEY, key_uses, own_sleep
 from synth_review.log_groups import log_group_rows
 from synth_review.state_machine import machines
@@ -22,20 +24,24 @@ from synth_review.table import WIDTH, fit, table, wrap
 def render(app: SynthesizedApp, findings: list[Finding], checkov: CheckovResult | None, checkov_note: str) -> str:
     order = " -> ".join(s.name for s in app.stacks)
     lines = [f"Deployment review of {app.outdir} ({len(app.stacks)} stacks, deploy order: {order})", ""]
+    accesses = key_accesses(app)
     for stack in app.stacks:
-        lines += _stack_section(app, stack, checkov, findings)
+        lines += _stack_section(app, stack, checkov, findings, accesses)
     lines += _checkov_section(app, checkov, checkov_note)
     lines += _verdict(findings)
     return "\n".join(fit(lines)) + "\n"
 
 
 def _stack_section(app: SynthesizedApp, stack: Stack, checkov: CheckovResult | None,
-                   findings: list[Finding]) -> list[str]:
+                   findings: list[Finding], accesses: list[KeyAccess]) -> list[str]:
     lines = [f"=== stack {stack.name} ===", ""]
     lines += _backend(stack)
     lines += ["", "Resources by type", *_inventory(stack)]
     lines += ["", "Cross-stack values read", *_cross_stack(app, stack)]
     lines += ["", "KMS keys", *_keys(app, stack, findings)]
+    if stack.resources(KMS_KEY):
+        lines += ["", "Who can use each key (a row per policy statement; the tally: requests AWS makes allowed, "
+                  "everyone else's refused)", *effective_access_lines(accesses, stack.name)]
     lines += ["", "Log groups", *_log_groups(app, stack)]
     lines += ["", "IAM and key-policy statements (flags: *action = wildcard action, *resource = \"Resource\": \"*\")"]
     lines += _iam(app, stack, findings)

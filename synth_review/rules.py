@@ -10,6 +10,8 @@ from synth_review.alerts import alert_findings
 from synth_review.checkov_gate import CheckovResult
 from synth_review.findings import Finding
 from synth_review.iam import iam_findings
+from synth_review.key_access import key_accesses, with_access_findings
+from synth_review.key_properties import key_property_findings
 from synth_review.keys import key_findings
 from synth_review.log_groups import log_group_findings
 from synth_review.state_machine import state_machine_findings
@@ -28,6 +30,9 @@ RULES: dict[str, str] = {
     "key-service-condition": "every service principal has a row in SERVICE_PRINCIPALS and the condition AWS documents",
     "key-service-actions": "a service principal gets no action beyond the ones AWS documents for it",
     "key-account-statement": "every key policy lets this account's root do kms:* (the key stays manageable)",
+    "key-required-access": "every request AWS makes of a key for the workflow is allowed by its policy, evaluated",
+    "key-forbidden-access": "every request from outside the workflow's uses of a key is refused by its policy",
+    "key-spec": "a key that log groups, the topic or the state machine use is symmetric ENCRYPT_DECRYPT and enabled",
     "key-rotation": "every key has enable_key_rotation = true",
     "key-policy-unreadable": "every key policy is a JSON document the review can read",
     "wildcard-action": "no IAM wildcard action, and no \"*\" resource where the action takes one",
@@ -44,6 +49,9 @@ RULES: dict[str, str] = {
 def findings(app: SynthesizedApp, checkov: CheckovResult | None, checkov_error: str | None) -> list[Finding]:
     found = log_group_findings(app) + key_findings(app) + iam_findings(app) + state_machine_findings(app)
     found += alert_findings(app)
+    accesses = key_accesses(app)
+    found = with_access_findings(found, accesses)
+    found += key_property_findings(app, {(a.stack, a.address): a.uses for a in accesses})
     found += checkov_findings(checkov, checkov_error)
     return found
 

@@ -16,6 +16,7 @@ Documents = dict[str, dict[str, Any]]
 LOGS_SID = "CloudWatchLogsEncryptsWorkflowLogGroups"
 ACCOUNT_SID = "AccountAdministersKey"
 CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
+TOPIC_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn"
 FOREIGN_ROOT = "arn:aws:iam::111122223333:root"
 LITERAL_KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -267,6 +268,73 @@ def _literal_regional_logs_principal(documents: Documents) -> None:
     logs_statement(_set("Principal", {"Service": f"logs.{region}.amazonaws.com"}))(documents)
 
 
+def _account_root(documents: Documents, part: str) -> str:
+    """This account's root as the synthesized policy spells it (`arn:${data.aws_partition...}:iam::${...}:root`)."""
+    _, body = key(documents, part)
+    (root,) = [s["Principal"]["AWS"] for s in json.loads(body["policy"])["Statement"] if s.get("Sid") == ACCOUNT_SID]
+    return root
+
+
+def _deny_all_but_root(documents: Documents) -> None:
+    """A Deny of kms:* to everyone but the account root, written with NotPrincipal: it denies CloudWatch Logs too."""
+    add_statement("logs_key", {"Sid": "OnlyRootUsesKey", "Effect": "Deny",
+                               "NotPrincipal": {"AWS": _account_root(documents, "logs_key")}, "Action": "kms:*",
+                               "Resource": "*"})(documents)
+
+
+def _deny_other_accounts(with_service_guard: bool) -> Callable[[Documents], None]:
+    """A Deny of kms:* to callers of other accounts through aws:PrincipalAccount. A service principal's request has
+    no aws:PrincipalAccount, and a negated operator holds for a missing key: without the aws:PrincipalIsAWSService
+    guard the Deny also reaches CloudWatch Logs."""
+
+    def change(documents: Documents) -> None:
+        account = _account_root(documents, "logs_key").split("iam::", 1)[1].removesuffix(":root")
+        condition: dict[str, Any] = {"StringNotEquals": {"aws:PrincipalAccount": account}}
+        if with_service_guard:
+            condition["Bool"] = {"aws:PrincipalIsAWSService": "false"}
+        add_statement("logs_key", {"Sid": "NoOtherAccounts", "Effect": "Deny", "Principal": "*", "Action": "kms:*",
+                                   "Resource": "*", "Condition": condition})(documents)
+
+    return change
+
+
+def _key_attribute(part: str, **attributes: Any) -> Callable[[Documents], None]:
+    return lambda documents: key(documents, part)[1].update(attributes)
+
+
+def _alarms_from_another_account(documents: Documents) -> None:
+    edit_statement(documents, "alerts_key", "CloudWatchAlarmsPublishToAlertsTopic",
+                   lambda s: s["Condition"]["StringEquals"].update({"aws:SourceAccount": "111122223333"}))
+
+
+def _alarms_grant(sid: str, condition: dict[str, Any]) -> Callable[[Documents], None]:
+    """A second grant to CloudWatch on the alerts key, conditioned otherwise than the real one."""
+    return add_statement("alerts_key", _statement(sid, {"Service": "cloudwatch.amazonaws.com"},
+                                                  ["kms:Decrypt", "kms:GenerateDataKey*"], Condition=condition))
+
+
+def _topic_arn(documents: Documents) -> str:
+    _, body = key(documents, "alerts_key")
+    (statement,) = [s for s in json.loads(body["policy"])["Statement"]
+                    if s.get("Sid") == "CloudWatchAlarmsPublishToAlertsTopic"]
+    return statement["Condition"]["ArnEquals"][TOPIC_CONTEXT]
+
+
+def _every_topic_but_a_legacy_one(documents: Documents) -> None:
+    legacy = _topic_arn(documents) + "-legacy"
+    _alarms_grant("AlarmsEverywhereButLegacy", {"StringNotEquals": {TOPIC_CONTEXT: legacy}})(documents)
+
+
+def _for_all_values_on_the_topic(documents: Documents) -> None:
+    _alarms_grant("AlarmsForAllValues", {"ForAllValues:StringEquals": {TOPIC_CONTEXT: _topic_arn(documents)}})(
+        documents)
+
+
+def _lower_case(statement: dict[str, Any]) -> None:
+    statement["Action"] = [action.lower() for action in statement["Action"]]
+    statement["Condition"] = {"ArnEquals": {CONTEXT_KEY.lower(): _arns(statement)}}
+
+
 def _statement(sid: str, principal: Any, action: Any = "kms:Decrypt", **extra: Any) -> dict[str, Any]:
     return {"Sid": sid, "Effect": "Allow", "Principal": principal, "Action": action, "Resource": "*", **extra}
 
@@ -362,6 +430,28 @@ BREAKAGES = [
                  "Condition", {"StringEquals": {"aws:PrincipalTag/team": "payments"}}))),
     Breakage("a wildcard account in a root ARN", "key-principal-wildcard",
              add_statement("data_key", _statement("AnyRoot", {"AWS": "arn:aws:iam::*:root"}))),
+    # Mistakes no statement shape describes: found only by evaluating the requests AWS makes.
+    Breakage("a Deny of kms:* to everyone but the account root, with NotPrincipal", "key-required-access",
+             _deny_all_but_root),
+    Breakage("a Deny of kms:* to other accounts through aws:PrincipalAccount, without a service guard",
+             "key-required-access", _deny_other_accounts(with_service_guard=False)),
+    Breakage("a Deny of every action but kms:Decrypt* to everyone (NotAction)", "key-required-access",
+             add_statement("logs_key", {"Sid": "DecryptOnly", "Effect": "Deny", "Principal": "*",
+                                        "NotAction": "kms:Decrypt*", "Resource": "*"})),
+    Breakage("the alarms' grant held to another account's aws:SourceAccount", "key-required-access",
+             _alarms_from_another_account),
+    Breakage("a second CloudWatch grant for every topic but a legacy one (StringNotEquals)", "key-forbidden-access",
+             _every_topic_but_a_legacy_one),
+    Breakage("a CloudWatch grant with ForAllValues on the topic's context (KMS refuses the policy)",
+             "key-policy-unreadable", _for_all_values_on_the_topic),
+    # What AWS requires of the key itself.
+    Breakage("the logs key made asymmetric (RSA_2048)", "key-spec",
+             _key_attribute("logs_key", customer_master_key_spec="RSA_2048")),
+    Breakage("the logs key disabled", "key-spec", _key_attribute("logs_key", is_enabled=False)),
+    Breakage("the alerts key made a signing key", "key-spec",
+             _key_attribute("alerts_key", customer_master_key_spec="ECC_NIST_P256", key_usage="SIGN_VERIFY")),
+    Breakage("the data key as an HMAC key (key_spec)", "key-spec",
+             _key_attribute("data_key", key_spec="HMAC_256", key_usage="GENERATE_VERIFY_MAC")),
 ]
 
 SOUND_CHANGES = [
@@ -372,4 +462,8 @@ SOUND_CHANGES = [
     Breakage("outputs read with index syntax and a map key by attribute", "", _index_syntax),
     Breakage("the regional logs principal with the provider's region written out", "",
              _literal_regional_logs_principal),
+    Breakage("the logs statement's actions and condition key in lower case (IAM ignores their case)", "",
+             logs_statement(_lower_case)),
+    Breakage("a Deny of kms:* to other accounts through aws:PrincipalAccount, guarded for AWS services", "",
+             _deny_other_accounts(with_service_guard=True)),
 ]

@@ -74,12 +74,16 @@ def test_a_wildcard_inside_arn_equals_is_its_own_finding(review_app):
     assert [f.rule for f in review_findings(review_app)] == ["logs-key-wildcard"]
 
 
-def test_the_post_mortem_mistake_is_one_finding_citing_the_error_it_causes(review_app):
+def test_the_post_mortem_mistake_is_one_finding_proving_what_aws_documents_it_does(review_app):
+    """The condition narrows who may use the key (CloudWatch Logs user guide): without it the key serves another
+    account's log groups, which the evaluation proves; the post-mortem's claim that CreateLogGroup fails is named as
+    the post-mortem's, not AWS's."""
     BREAKAGES[0].change(documents(review_app))
     (finding,) = review_findings(review_app)
     assert (finding.rule, finding.stack, finding.statement) == (
         "logs-key-condition", "encryption", "CloudWatchLogsEncryptsWorkflowLogGroups")
-    assert "is not allowed to be used with Arn" in finding.message
+    assert "of another account is allowed by CloudWatchLogsEncryptsWorkflowLogGroups" in finding.message
+    assert "AWS documents no such failure" in finding.message
 
 
 def test_every_user_of_a_key_read_around_its_wait_is_named(review_app):
