@@ -28,9 +28,11 @@ def logs_may_use_key_for(ctx: AwsContext, log_groups: tuple[str, ...]) -> Statem
     """The statement the original deployment lacked.
 
     CloudWatch Logs calls KMS as the regional principal logs.<region>.amazonaws.com and passes the log group's ARN as
-    encryption context; without a condition on kms:EncryptionContext:aws:logs:arn, CreateLogGroup fails with "The
-    specified KMS key does not exist or is not allowed to be used with Arn ...". ArnEquals takes exact ARNs (no
-    trailing ':*', no wildcards): the key serves these log groups and no other.
+    encryption context ("Encrypt log data in CloudWatch Logs using AWS KMS"). The condition on
+    kms:EncryptionContext:aws:logs:arn restricts the key to these log groups: without it the key would serve any log
+    group, of any account, that names it. A condition naming the wrong ARNs (a trailing ':*', a missing group) refuses
+    a group of ours, which then fails to create with the key ("The specified KMS key does not exist or is not allowed
+    to be used with Arn ...", as the post-mortem recorded it). ArnEquals with the exact ARNs: no pattern to misread.
     """
     return {
         "Sid": "CloudWatchLogsEncryptsWorkflowLogGroups",
