@@ -111,6 +111,11 @@ def policy(statement_list: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statement_list}
 
 
+def with_and_without(statement_list: list[dict[str, Any]], added: dict[str, Any], request: Request):
+    """The evaluation of a policy, and of the same policy with one more statement."""
+    return evaluate(policy(statement_list), request), evaluate(policy([*statement_list, added]), request)
+
+
 @CHEAP
 @given(POLICIES.flatmap(lambda s: st.tuples(st.just(s), st.permutations(s))), requests())
 def test_the_order_of_statements_never_changes_the_decision(policies, request):
@@ -123,7 +128,7 @@ def test_the_order_of_statements_never_changes_the_decision(policies, request):
 @CHEAP
 @given(POLICIES, statements(effect="Deny"), requests())
 def test_adding_a_deny_never_makes_a_request_allowed(statement_list, deny, request):
-    before, after = evaluate(policy(statement_list), request), evaluate(policy([*statement_list, deny]), request)
+    before, after = with_and_without(statement_list, deny, request)
     if after.decision is Decision.ALLOWED:
         assert before.decision is Decision.ALLOWED
 
@@ -131,7 +136,7 @@ def test_adding_a_deny_never_makes_a_request_allowed(statement_list, deny, reque
 @CHEAP
 @given(POLICIES, statements(effect="Allow"), requests())
 def test_adding_an_allow_never_lifts_an_explicit_deny(statement_list, allow, request):
-    before, after = evaluate(policy(statement_list), request), evaluate(policy([*statement_list, allow]), request)
+    before, after = with_and_without(statement_list, allow, request)
     if before.decision is Decision.EXPLICIT_DENY:
         assert after.decision is Decision.EXPLICIT_DENY
         assert after.statements == before.statements
@@ -140,6 +145,6 @@ def test_adding_an_allow_never_lifts_an_explicit_deny(statement_list, allow, req
 @CHEAP
 @given(POLICIES, statements(effect="Allow"), requests())
 def test_adding_an_allow_never_takes_access_away(statement_list, allow, request):
-    before, after = evaluate(policy(statement_list), request), evaluate(policy([*statement_list, allow]), request)
+    before, after = with_and_without(statement_list, allow, request)
     if before.decision is Decision.ALLOWED:
         assert after.decision is Decision.ALLOWED
