@@ -104,7 +104,7 @@ def requests() -> st.SearchStrategy[Request]:
 
 
 POLICIES = st.lists(statements(), max_size=5)
-CHEAP = settings(max_examples=60, deadline=None, database=None)
+CHEAP = settings(max_examples=50, deadline=None, database=None)
 
 
 def policy(statement_list: list[dict[str, Any]]) -> dict[str, Any]:
