@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from synth_review.access.binding import DEFAULT_REGION, Binding, bound
+from synth_review.access.binding import Binding, bound
 from synth_review.access.conditions import PolicyError
 from synth_review.access.evaluate import Evaluation, evaluate
 from synth_review.access.request import Decision
@@ -86,7 +86,7 @@ def key_accesses(app: SynthesizedApp) -> list[KeyAccess]:
     everywhere = tuple(str(g.body.get("name", "?")) for stack in app.stacks for g in stack.resources(LOG_GROUP))
     found = []
     for stack in app.stacks:
-        binding = Binding(region=provider_region(stack) or DEFAULT_REGION)
+        binding = Binding.for_region(provider_region(stack))
         for key in stack.resources(KMS_KEY):
             policy = _policy(stack, key)
             regional, others = logs_statements(policy, binding.region) if policy is not None else ([], [])

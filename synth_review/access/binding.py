@@ -19,7 +19,7 @@ from synth_review.references import interpolations
 THIS_ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"
 DEFAULT_REGION = "us-east-1"
-OTHER_REGIONS = ("eu-west-1", "us-west-2")
+OTHER_REGIONS = ("eu-west-1", "us-west-2", "cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1")
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
@@ -33,6 +33,13 @@ class Binding:
     region: str = DEFAULT_REGION
     partition: str = "aws"
 
+    @classmethod
+    def for_region(cls, region: str | None) -> Binding:
+        """This account in a provider's region, in the partition that region belongs to."""
+        region = region or DEFAULT_REGION
+        partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+        return cls(region=region, partition=partition)
+
     @property
     def dns_suffix(self) -> str:
         return "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
@@ -43,7 +50,9 @@ class Binding:
 
     @property
     def other_region(self) -> Binding:
-        return dataclasses.replace(self, region=next(r for r in OTHER_REGIONS if r != self.region))
+        """Another region of the same partition."""
+        return dataclasses.replace(self, region=next(
+            r for r in OTHER_REGIONS if r != self.region and Binding.for_region(r).partition == self.partition))
 
     @property
     def key_arn(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from synth_review.access.binding import OTHER_ACCOUNT, THIS_ACCOUNT
+from synth_review.access.binding import OTHER_ACCOUNT, THIS_ACCOUNT, Binding
 from synth_review.access.request import Decision
 from synth_review.change_report import ChangeReview, render_text
 from synth_review.change_set import diff_apps
@@ -86,6 +86,17 @@ def test_the_placeholders_are_bound_to_this_account_and_region_and_strangers_to_
     (another_account,) = [arns for label, arns in strangers.items() if label.endswith("of another account")]
     (another_region,) = [arns for label, arns in strangers.items() if label.endswith(f" in {other_region}")]
     assert f":{OTHER_ACCOUNT}:" in another_account[0] and f":{other_region}:{THIS_ACCOUNT}:" in another_region[0]
+
+
+@pytest.mark.parametrize(("region", "partition", "suffix"), [
+    ("us-east-1", "aws", "amazonaws.com"), ("cn-north-1", "aws-cn", "amazonaws.com.cn"),
+    ("us-gov-west-1", "aws-us-gov", "amazonaws.com")])
+def test_a_region_binds_the_partition_it_belongs_to_and_another_region_stays_in_it(region, partition, suffix):
+    binding = Binding.for_region(region)
+    assert (binding.partition, binding.dns_suffix) == (partition, suffix)
+    assert binding.other_region.region != region and binding.other_region.partition == partition
+    bound = binding.text("arn:<partition>:logs:<region>:<account>:x")
+    assert bound == f"arn:{partition}:logs:{region}:{THIS_ACCOUNT}:x"
 
 
 def test_a_deny_of_everything_but_the_root_with_not_principal_fails_naming_cloudwatch_logs(review_app):
