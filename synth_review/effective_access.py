@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from synth_review.key_access import KeyAccess
+from synth_review.key_policy import sid
 from synth_review.policy_values import as_list
 from synth_review.table import WIDTH, Cell, table
 
@@ -37,7 +38,7 @@ def effective_access_lines(accesses: list[KeyAccess], stack: str) -> list[str]:
 
 def _row(statement: Mapping[str, Any], access: KeyAccess) -> list[Cell]:
     deny = statement.get("Effect") == "Deny"
-    who = (("DENIED: " if deny else "") + _who(statement, access), f"[{statement.get('Sid', 'no Sid')}]")
+    who = (("DENIED: " if deny else "") + _who(statement, access), f"[{sid(statement)}]")
     actions = tuple(_action(a) for a in as_list(statement.get("Action"))) or (
         "all but", *(_action(a) for a in as_list(statement.get("NotAction"))))
     return [who, actions, _when(statement)]
