@@ -21,27 +21,24 @@ import synth_inputs  # noqa: E402  (a script in tools/, not a package)
 
 from synth_review import verdict  # noqa: E402
 
-# Runs with the environment the tests give it; writes one JSON line per call to $FAKE_TERRAFORM_LOG.
-FAKE_TERRAFORM = '''#!{python}
-import json, os, sys
-from pathlib import Path
-args = sys.argv[1:]
-stack = Path.cwd().name
-with open(os.environ["FAKE_TERRAFORM_LOG"], "a") as log:
-    log.write(json.dumps({{"stack": stack, "args": args}}) + "\\n")
-failing = os.environ.get("FAKE_TERRAFORM_FAIL", "")
-if f"{{stack}}:{{args[0]}}" == failing:
-    sys.exit(1)
-if args[0] == "plan":
-    plan = next(a.split("=", 1)[1] for a in args if a.startswith("-out="))
-    Path(plan).parent.mkdir(parents=True, exist_ok=True)
-    Path(plan).write_text("saved plan of " + stack)
-    sys.exit(int(os.environ.get("FAKE_TERRAFORM_PLAN_STATUS", "2")))
-if args[0] == "show":
-    print(json.dumps({{"resource_changes": [
-        {{"address": "terraform_data.in_" + stack, "change": {{"actions": ["create"]}}}},
-        {{"address": "terraform_data.same", "change": {{"actions": ["no-op"]}}}}]}}))
-'''
+# A shell script (no interpreter start-up per call): one line per call, "<stack folder> <arguments>", appended to
+# $FAKE_TERRAFORM_LOG; FAKE_TERRAFORM_FAIL=<stack>:<subcommand> makes that call fail; a plan writes its -out file and
+# exits $FAKE_TERRAFORM_PLAN_STATUS (2, changes, by default); show prints a plan of one resource to create per stack.
+FAKE_TERRAFORM = """#!/bin/sh
+stack=$(basename "$PWD")
+echo "$stack $*" >> "$FAKE_TERRAFORM_LOG"
+[ "$stack:$1" = "${FAKE_TERRAFORM_FAIL:-}" ] && exit 1
+case "$1" in
+  plan)
+    for argument in "$@"; do case "$argument" in -out=*) plan="${argument#-out=}";; esac; done
+    mkdir -p "$(dirname "$plan")" && echo "saved plan of $stack" > "$plan"
+    exit "${FAKE_TERRAFORM_PLAN_STATUS:-2}";;
+  show)
+    echo '{"resource_changes": [{"address": "terraform_data.in_'"$stack"'", "change": {"actions": ["create"]}},'
+    echo ' {"address": "terraform_data.same", "change": {"actions": ["no-op"]}}]}';;
+esac
+exit 0
+"""
 
 
 def probe_environment(state_dir: Path, **extra: str) -> dict[str, str]:
@@ -88,7 +85,7 @@ def fake_terraform(folder: Path) -> tuple[Path, Path]:
     """A `terraform` first on PATH in `folder`, and the log of its calls (absent until it is called)."""
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / "terraform"
-    script.write_text(FAKE_TERRAFORM.format(python=sys.executable))
+    script.write_text(FAKE_TERRAFORM)
     script.chmod(0o755)
     return script, folder / "calls.jsonl"
 
@@ -97,8 +94,8 @@ def calls(log: Path) -> list[tuple[str, str]]:
     """(stack, subcommand) of every terraform call, in order; [] when terraform never ran."""
     if not log.exists():
         return []
-    return [(c["stack"], c["args"][0]) for c in map(json.loads, log.read_text().splitlines())]
+    return [(stack, arguments[0]) for stack, *arguments in (line.split() for line in log.read_text().splitlines())]
 
 
 def call_arguments(log: Path) -> list[list[str]]:
-    return [json.loads(line)["args"] for line in log.read_text().splitlines()]
+    return [line.split()[1:] for line in log.read_text().splitlines()]
