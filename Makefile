@@ -145,7 +145,7 @@ graphviz:
 
 # Exit status through make. GNU make ends with 2 whenever a recipe fails, whatever status the recipe had (its
 # MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the only goal
-# is `review` or `run-local`, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
+# is one of STATUS_GOALS, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
 # status in a file, and ends in question mode: with 1 when the tool said 1 (a rule failed, an outcome differs), with 2
 # when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once
 # (`make synth review`) fall back to make's own 0/2.

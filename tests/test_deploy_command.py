@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from payment_constructs.settings import DEPLOYMENT_SETTINGS
+from payment_constructs.settings_record import RecordedSetting, SettingsRecord
 from tests.deploy_trees import (
     call_arguments,
     calls,
@@ -322,3 +323,14 @@ def test_cdktf_deploy_refuses_a_shell_that_disagrees_with_the_environment_file(t
     assert ("error: PAYMENT_LOG_RETENTION_DAYS='400' in the shell disagrees with environments/prod.env:9 ('365')"
             in done.stdout + done.stderr)
     assert not [c for c in calls(log) if c[1] in ("init", "plan", "apply")]
+
+
+def test_after_bootstrap_the_file_is_told_which_lines_it_needs_unless_it_has_them():
+    lines = ["PAYMENT_STATE_BACKEND=s3", "PAYMENT_STATE_BUCKET=b-1", "PAYMENT_STATE_REGION=eu-west-1"]
+    fresh = SettingsRecord("staging", "environments/staging.env", ())
+    assert deploy.what_to_put_in_the_file(fresh, lines) == [
+        "Put these lines in environments/staging.env, and commit it:", *lines]
+    done = SettingsRecord("staging", "environments/staging.env", tuple(
+        RecordedSetting(*line.split("="), "environments/staging.env:4") for line in lines))
+    assert deploy.what_to_put_in_the_file(done, lines) == [
+        "environments/staging.env already points the stacks at this bucket."]

@@ -316,13 +316,16 @@ def bootstrap(outdir: Path, auto_approve: bool) -> int:
         print(f"error: the review of the state bucket failed: see {outdir}/review/review.txt", file=sys.stderr)
         return reviewed.returncode
     status = deploy(outdir, STATE_BUCKET_APP, destroy=False, auto_approve=auto_approve)
-    lines = backend_settings(outdir)
-    recorded = read_settings(outdir)
-    if all(recorded.value(line.split("=", 1)[0]) == line.split("=", 1)[1] for line in lines):
-        print(f"{recorded.file or 'the settings'} already point the stacks at this bucket.")
-    else:
-        print(f"Put these lines in {recorded.file or f'environments/{recorded.environment}.env'}:", *lines, sep="\n")
+    print(*what_to_put_in_the_file(read_settings(outdir), backend_settings(outdir)), sep="\n")
     return status
+
+
+def what_to_put_in_the_file(recorded: SettingsRecord, lines: list[str]) -> list[str]:
+    """The backend lines the environment's file needs, or that it has them already."""
+    file = recorded.file or f"environments/{recorded.environment}.env"
+    if all(recorded.value(line.split("=", 1)[0]) == line.split("=", 1)[1] for line in lines):
+        return [f"{file} already points the stacks at this bucket."]
+    return [f"Put these lines in {file}, and commit it:", *lines]
 
 
 def main(argv: list[str] | None = None) -> int:
