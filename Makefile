@@ -39,6 +39,17 @@ export PIP_EXTRA_INDEX_URL := https://pypi.org/simple
 
 .PHONY: synth test lint deps clean
 
+# ENV=<name>: the environment whose file (environments/<name>.env) every goal uses; the same as exporting
+# PAYMENT_ENVIRONMENT=<name>. Both at once must agree.
+ifneq ($(ENV),)
+ifneq ($(filter-out undefined,$(origin PAYMENT_ENVIRONMENT)),)
+ifneq ($(PAYMENT_ENVIRONMENT),$(ENV))
+$(error ENV=$(ENV) but PAYMENT_ENVIRONMENT=$(PAYMENT_ENVIRONMENT) in the shell; name the environment once)
+endif
+endif
+export PAYMENT_ENVIRONMENT := $(ENV)
+endif
+
 # The output folder: $CDKTF_OUTDIR if set (as cdktf itself honours it), else cdktf.out.
 OUTDIR := $(or $(CDKTF_OUTDIR),cdktf.out)
 # tools/synth.py runs the app directly, as `cdktf synth` would run it (same output, tests/test_synth_identity.py),
@@ -119,10 +130,10 @@ $(CHECKOV_TOOL):
 endif
 
 clean:
-	rm -rf cdktf.out .cdktf.out.tmp-* .pytest_cache
+	rm -rf cdktf.out .cdktf.out.tmp-* state-bucket.out .state-bucket.out.tmp-* .pytest_cache
 
 # Deploy review (synth_review/, tools/, .checkov.yaml) and the local run.
-.PHONY: graphviz review run-local
+.PHONY: graphviz review run-local deploy destroy bootstrap-state
 # Graphviz draws the review's dependency picture; without it the review writes graph.dot and says how to get the rest.
 # Installing a system package needs root and changes the machine, so it happens only when asked for: `make graphviz`.
 graphviz:
@@ -134,11 +145,11 @@ graphviz:
 
 # Exit status through make. GNU make ends with 2 whenever a recipe fails, whatever status the recipe had (its
 # MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the only goal
-# is `review` or `run-local`, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
+# is one of STATUS_GOALS, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
 # status in a file, and ends in question mode: with 1 when the tool said 1 (a rule failed, an outcome differs), with 2
 # when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once
 # (`make synth review`) fall back to make's own 0/2.
-STATUS_GOALS := review run-local
+STATUS_GOALS := review run-local deploy destroy bootstrap-state
 # keep_status(prefix, tool): run the tool (after `prefix`, `$(SYNTH) --`, it runs under the synth's lock) and take
 # its own status; a synth that fails before the tool runs leaves none, and counts as bad input (2). On Ctrl-C the
 # recipe ends quietly (see quiet_on_interrupt). The status goes where the sub-make was told (GOAL_STATUS_FILE), and
@@ -176,6 +187,20 @@ review: deps $(CHECKOV_TOOL)
 
 run-local: deps
 	@$(call keep_status,$(SYNTH) --,$(PY) -m local_run --outdir $(OUTDIR) $(if $(PAYMENT),--payment $(PAYMENT)))
+
+# Deploy exactly the tree `make review` passed (tools/deploy.py; docs/deploying.md): never synthesizes; refuses (2) a
+# stale or unreviewed tree or a wrong account before any terraform command; AUTO_APPROVE=1 applies without asking.
+DEPLOY = $(PY) tools/deploy.py $(1) $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve)
+deploy: deps
+	@$(call keep_status,,$(call DEPLOY,deploy --outdir $(OUTDIR)))
+
+destroy: deps
+	@$(call keep_status,,$(call DEPLOY,destroy --outdir $(OUTDIR)))
+
+# The S3 bucket for the s3 backend, in a stack of its own (local state): synthesized, reviewed, deployed, then the
+# settings for the environment's file are printed.
+bootstrap-state: deps $(CHECKOV_TOOL)
+	@$(call keep_status,,$(call DEPLOY,bootstrap))
 endif
 
 # The deployed state machine's ARN, for the next command: `arn=$(make -s state-machine-arn) && aws stepfunctions ...`.
@@ -188,6 +213,6 @@ state-machine-arn:
 		exit 1; }; \
 	errors=$$(mktemp); trap 'rm -f "$$errors"' EXIT; \
 	arn=$$(terraform output -no-color -raw state_machine_arn 2>"$$errors") || arn=""; \
-	test -n "$$arn" || { echo "error: no state_machine_arn in the app stack's state: deploy it first (npx cdktf deploy \
-	encryption app)$$(grep -m1 -o 'Error: .*' "$$errors" | sed 's/^/; terraform: /')" >&2; exit 1; }; \
+	test -n "$$arn" || { echo "error: no state_machine_arn in the app stack's state: deploy it first (make \
+	deploy)$$(grep -m1 -o 'Error: .*' "$$errors" | sed 's/^/; terraform: /')" >&2; exit 1; }; \
 	echo "$$arn"

@@ -12,12 +12,13 @@ from payment_constructs.alerts_topic import AlertsTopic
 from payment_constructs.aws_context import AwsContext
 from payment_constructs.config_recorder import ConfigRecorder
 from payment_constructs.dashboard import WorkflowDashboard
+from payment_constructs.iam import ExistingRole
 from payment_constructs.key_check import UNUSABLE_ALERTS_KEY_MESSAGE, checked_key
 from payment_constructs.lambda_package import handlers_package
 from payment_constructs.ledger_table import LedgerTable
 from payment_constructs.log_encryption_monitor import LogEncryptionMonitor
 from payment_constructs.log_groups import EncryptedLogGroups
-from payment_constructs.naming import Names, alarm_resource, event_rule_resource
+from payment_constructs.naming import Names, alarm_resource, event_rule_resource, role_name
 from payment_constructs.payment_function import FunctionSpec, PaymentFunction, SharedResources
 from payment_constructs.providers import aws_provider
 from payment_constructs.settings import Settings
@@ -85,6 +86,10 @@ class AppStack(TerraformStack):
             log_group=self.log_groups.group("state_machine", names.state_machine_log_group),
             data_key_arn=data_key_arn,
         )
+        for arn in settings.operator_role_arns:
+            operator = ExistingRole(self, f"operator_{role_name(arn)}", arn=arn, policy_name=names.operator_policy)
+            self.state_machine.grant_start_execution(operator)
+            self.state_machine.grant_read_executions(operator)
         self._monitoring(settings, names, ctx, encryption.get_string(ALERTS_KEY_ARN_OUTPUT), logs_key_arn)
         self._outputs()
 

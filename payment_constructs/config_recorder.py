@@ -16,26 +16,12 @@ from cdktf_cdktf_provider_aws.config_configuration_recorder_status import Config
 from cdktf_cdktf_provider_aws.config_delivery_channel import ConfigDeliveryChannel
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
-    S3BucketLifecycleConfiguration,
-    S3BucketLifecycleConfigurationRule,
-    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
-    S3BucketLifecycleConfigurationRuleFilter,
-    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationA,
-    S3BucketServerSideEncryptionConfigurationRuleA,
-    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA, S3BucketVersioningVersioningConfiguration
 from constructs import Construct
 
 from payment_constructs.aws_context import AwsContext
-from payment_constructs.iam import ServiceRole, allow, policy_json
+from payment_constructs.iam import ServiceRole, allow
 from payment_constructs.log_encryption_monitor import LOG_GROUP_RESOURCE_TYPE
+from payment_constructs.private_bucket import kms_default_encryption, protect_bucket
 
 CONFIG_PRINCIPAL = "config.amazonaws.com"
 # The permissions AWS Config needs to describe the resources it records (AWS managed policy AWS_ConfigRole).
@@ -52,48 +38,9 @@ class ConfigRecorder(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         bucket = S3Bucket(self, "bucket", bucket_prefix=bucket_prefix)
-        S3BucketPublicAccessBlock(
-            self, "public_access", bucket=bucket.id,
-            block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
-        )
-        S3BucketVersioningA(
-            self, "versioning", bucket=bucket.id,
-            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
-        )
-        S3BucketServerSideEncryptionConfigurationA(
-            self, "encryption", bucket=bucket.id,
-            rule=[S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default=(
-                    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                        sse_algorithm="aws:kms", kms_master_key_id=logs_key_arn
-                    )
-                ),
-                bucket_key_enabled=True,  # one data key per bucket for a while, not one KMS call per object
-            )],
-        )
-        S3BucketLifecycleConfiguration(
-            self, "lifecycle", bucket=bucket.id,
-            rule=[S3BucketLifecycleConfigurationRule(
-                id="expire-old-versions", status="Enabled", filter=[S3BucketLifecycleConfigurationRuleFilter()],
-                noncurrent_version_expiration=[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                    noncurrent_days=NONCURRENT_VERSION_DAYS
-                )],
-                abort_incomplete_multipart_upload=[S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                    days_after_initiation=7
-                )],
-            )],
-        )
-        S3BucketPolicy(
-            self, "policy", bucket=bucket.id,
-            policy=policy_json([{
-                "Sid": "DenyWithoutTls",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [bucket.arn, f"{bucket.arn}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }]),
-        )
+        # Config's history is audit data, like the logs: encrypted with the logs key.
+        protect_bucket(self, bucket, encryption=kms_default_encryption(logs_key_arn),
+                       noncurrent_version_days=NONCURRENT_VERSION_DAYS)
         role = ServiceRole(
             self,
             "role",

@@ -9,6 +9,8 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
+from payment_constructs.naming import role_name
+
 Statement = dict[str, Any]
 
 
@@ -23,6 +25,28 @@ def allow(
 
 def policy_json(statements: list[Statement]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+class ExistingRole(Construct):
+    """A role of the account that this app does not create (an operator's), given what grants add to it.
+
+    Grants land in one inline policy of this environment's name, which lives and dies with the stack: the rest of the
+    role, and its other policies, stay its owner's. The manner of AWS CDK's `Grant.addToPrincipal` on an imported
+    role.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, arn: str, policy_name: str) -> None:
+        super().__init__(scope, construct_id)
+        self.arn = arn
+        self.name = role_name(arn)
+        self._statements: list[Statement] = []
+        self.policy = IamRolePolicy(self, "policy", name=policy_name, role=self.name, policy=policy_json([]))
+
+    def add_to_policy(self, statement: Statement) -> None:
+        """Add a statement, once: two grants may need the same one (both use of the data key)."""
+        if statement not in self._statements:
+            self._statements.append(statement)
+            self.policy.policy = policy_json(self._statements)
 
 
 class ServiceRole(Construct):

@@ -95,6 +95,16 @@ class Names:
         """Where the workflow's own metrics (from its logs) live, one namespace per environment."""
         return f"PaymentWorkflow/{self.environment}"
 
+    def state_bucket(self, account: str, region: str) -> str:
+        """The bucket `make bootstrap-state` creates when the settings name none: unique per environment, account
+        and region (bucket names are global). At most 14 + 20 + 12 + 14 + 2 = 62 characters, under S3's 63."""
+        return f"payment-state-{self.environment}-{account}-{region}"
+
+    @property
+    def operator_policy(self) -> str:
+        """The inline policy this environment attaches to each operator role (roles hold policies of several)."""
+        return f"{PROJECT}-operator-{self.environment}"
+
     def role(self, owner: str) -> str:
         """The IAM role of one function or of the state machine, named after its owner."""
         return f"{owner}-role"
@@ -116,6 +126,16 @@ def log_group_resource(log_group: str) -> str:
 
 def state_machine_resource(state_machine: str) -> str:
     return f"stateMachine:{state_machine}"
+
+
+def executions_resource(state_machine: str) -> str:
+    """Every execution of one state machine: executions are named execution:<state machine>:<execution>."""
+    return f"execution:{state_machine}:*"
+
+
+def role_name(role_arn: str) -> str:
+    """The name of a role from its ARN (arn:aws:iam::<account>:role/<path>/<name>): the last part of its path."""
+    return role_arn.rsplit("/", 1)[-1]
 
 
 def alarm_resource(alarm: str) -> str:

@@ -9,7 +9,11 @@ from payment_constructs.naming import PROJECT
 from payment_constructs.settings import Settings
 
 
-def aws_provider(scope: Construct, settings: Settings) -> AwsProvider:
-    """The AWS provider in the configured region, tagging every resource it creates with who owns it."""
+def aws_provider(scope: Construct, settings: Settings, region: str | None = None) -> AwsProvider:
+    """The AWS provider in the configured region (or `region`), tagging every resource it creates with who owns it."""
     tags = {"project": PROJECT, "environment": settings.environment, "managed-by": "cdktf"}
-    return AwsProvider(scope, "aws", region=settings.region, default_tags=[AwsProviderDefaultTags(tags=tags)])
+    # With allowed_account_ids the provider itself refuses credentials of any other account, before it changes
+    # anything (AWS provider documentation, "allowed_account_ids"): a deploy cannot land in the wrong account.
+    accounts = [settings.aws_account_id] if settings.aws_account_id else None
+    return AwsProvider(scope, "aws", region=region or settings.region, default_tags=[AwsProviderDefaultTags(tags=tags)],
+                       allowed_account_ids=accounts)

@@ -7,6 +7,7 @@ This module imports nothing from cdktf, so validation costs milliseconds and run
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import glob
 import os
@@ -22,8 +23,11 @@ from handlers.contract import DEFAULT_MAX_AMOUNT
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What `make clean` deletes (the Makefile's clean target; tests/test_settings.py holds the two equal) and the synth
 # output, which every synth rewrites: Terraform state kept inside either would be lost without a word.
-REMOVED_BY_MAKE_CLEAN = ("cdktf.out", ".cdktf.out.tmp-*", ".pytest_cache")
+REMOVED_BY_MAKE_CLEAN = (
+    "cdktf.out", ".cdktf.out.tmp-*", "state-bucket.out", ".state-bucket.out.tmp-*", ".pytest_cache",
+)
 DEFAULT_SYNTH_OUTDIR = "cdktf.out"
+DEFAULT_STATE_DIR = "terraform-state"
 
 # CloudWatch Logs PutRetentionPolicy accepts only these values. "Never expire" (no policy) is not offered: every
 # group gets a retention policy (checkov CKV_AWS_66), and ten years (3653) is the longest CloudWatch Logs keeps.
@@ -62,6 +66,29 @@ MIN_PROPAGATION_SECONDS = 1.0
 MAX_PROPAGATION_SECONDS = 3600.0
 
 ENVIRONMENT_MAX_LENGTH = 20  # keeps "lambda-payment-processing-<env>-role" under IAM's 64-character role name limit
+
+# The deployment settings an environment file may hold (everything Settings reads but the environment's own name,
+# which is the file's name). Tool switches are read by the tools, never by the app's constructs: they change how the
+# output is made or judged, not what is deployed, so a shell may set them in any environment.
+DEPLOYMENT_SETTINGS = (
+    "PAYMENT_AWS_REGION", "PAYMENT_AWS_ACCOUNT_ID", "PAYMENT_LOG_RETENTION_DAYS", "PAYMENT_KMS_PROPAGATION_WAIT",
+    "PAYMENT_KEY_DELETION_WINDOW_DAYS", "PAYMENT_LEDGER_DELETION_PROTECTION", "PAYMENT_MAX_AMOUNT",
+    "PAYMENT_RESERVED_CONCURRENCY", "PAYMENT_ALERT_EMAIL", "PAYMENT_CONFIG_RECORDER", "PAYMENT_OPERATOR_ROLE_ARNS",
+    "PAYMENT_STATE_BACKEND", "PAYMENT_STATE_DIR", "PAYMENT_STATE_BUCKET", "PAYMENT_STATE_REGION",
+    "PAYMENT_STATE_KEY_PREFIX",
+)
+TOOL_SWITCHES = (
+    "PAYMENT_CDK_ENGINE", "PAYMENT_SYNTH_OPTIMIZATIONS", "PAYMENT_LAZY_JSII_CACHE", "PAYMENT_REVIEW_ALLOW_REPLACE",
+)
+ENVIRONMENT_SETTING = "PAYMENT_ENVIRONMENT"
+
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+# IAM identifiers (IAM API reference, CreateRole): a role name is 1-64 of letters, digits and _+=,.@- (a comma cannot
+# be listed here, the list's separator), unique in the account ignoring case; a path is "/" or "/.../" of ASCII
+# characters from ! to DEL, at most 512.
+_ROLE_ARN = re.compile(r"arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role(?P<path>/(?:.*/)?)(?P<name>[^/]*)")
+_ROLE_NAME = re.compile(r"[A-Za-z0-9_+=.@-]{1,64}")
+_ROLE_PATH = re.compile(r"/(?:[\x21-\x7f]{1,510}/)?")
 
 # Every pattern spells its digits [0-9]: in Python, \d, str.isdigit() and int() also take "１０００", "٣" or "²", which
 # would pass here and then fail (or be written into the JSON) downstream. Values are ASCII before any parser sees them.
@@ -136,14 +163,24 @@ class Settings:
     backend: LocalBackendSettings | S3BackendSettings
     alert_email: str | None = None  # subscribed to the alerts topic; None: nothing subscribed
     config_recorder: bool = False  # create an AWS Config recorder (accounts without one; see config_recorder.py)
+    aws_account_id: str | None = None  # the only account the AWS provider may act in; None (dev only): any
+    operator_role_arns: tuple[str, ...] = ()  # roles of this account that may start and inspect executions
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every PAYMENT_* variable, report every bad one at once, or return the validated settings."""
+        return cls.read(environ)[0]
+
+    @classmethod
+    def read(
+        cls, environ: Mapping[str, str] | None = None, origins: Mapping[str, str] | None = None
+    ) -> tuple[Settings, tuple[SettingUse, ...]]:
+        """The settings, and each value read with where it came from. `origins` names where a variable of
+        `environ` was written ("environments/prod.env:4"); a bad value from there is reported with that place."""
         env = os.environ if environ is None else environ
-        reader = _Reader(env)
+        reader = _Reader(env, origins or {})
         region = reader.read("PAYMENT_AWS_REGION", "us-east-1", _region)
-        environment = reader.read("PAYMENT_ENVIRONMENT", "dev", _environment)
+        environment = reader.read(ENVIRONMENT_SETTING, DEV_ENVIRONMENT, _environment)
         is_dev = environment == DEV_ENVIRONMENT
         # Losing the ledger loses the record of who was charged: only a dev table may be deleted without ceremony.
         protect_by_default = "false" if is_dev else "true"
@@ -170,30 +207,55 @@ class Settings:
             alert_email=reader.read("PAYMENT_ALERT_EMAIL", "", _alert_email),
             config_recorder=reader.read("PAYMENT_CONFIG_RECORDER", "false", _boolean),
         )
+        account = reader.read("PAYMENT_AWS_ACCOUNT_ID", "", _account_id(environment, is_dev or environment is None))
+        operators = reader.read(
+            "PAYMENT_OPERATOR_ROLE_ARNS", "", _operator_roles(account, partition_of(region or "us-east-1"))
+        )
         if reader.problems:
             raise SettingsError(reader.problems)
-        return settings
+        return dataclasses.replace(settings, aws_account_id=account, operator_role_arns=operators), tuple(
+            reader.used.values()
+        )
+
+
+@dataclass(frozen=True)
+class SettingUse:
+    """One setting as a synth read it: its value, and where that came from ("default", "shell" or "<file>:<line>")."""
+
+    name: str
+    value: str
+    origin: str
 
 
 T = TypeVar("T")
 
 
 class _Reader:
-    """Reads variables, collecting problems instead of stopping at the first, so one run reports them all."""
+    """Reads variables, collecting problems instead of stopping at the first, so one run reports them all, and
+    recording where each value came from."""
 
-    def __init__(self, env: Mapping[str, str]) -> None:
+    def __init__(self, env: Mapping[str, str], origins: Mapping[str, str]) -> None:
         self._env = env
+        self._origins = origins
         self.problems: list[str] = []
+        self.used: dict[str, SettingUse] = {}
 
     def read(self, name: str, default: str, parse: Callable[[str], T]) -> T:
         raw = self._env.get(name, default)
+        origin = self._origins.get(name, SHELL) if name in self._env else DEFAULT
+        self.used[name] = SettingUse(name, raw, origin)
         try:
             if not raw.isascii():
                 raise ValueError("has non-ASCII characters; settings are ASCII only (digits 0-9)")
             return parse(raw)
         except ValueError as allowed:
-            self.problems.append(f"{name}={shown(raw)} {allowed}")
+            place = "" if origin in (SHELL, DEFAULT) else f"{origin}: "
+            self.problems.append(f"{place}{name}={shown(raw)} {allowed}")
             return None  # type: ignore[return-value]  # never returned to a caller: problems raise first
+
+
+SHELL = "shell"
+DEFAULT = "default"
 
 
 def shown(raw: str) -> str:
@@ -207,8 +269,13 @@ def _whole_number(raw: str) -> int | None:
     return int(raw) if _WHOLE_NUMBER.fullmatch(raw) else None
 
 
+def is_environment_name(raw: str) -> bool:
+    """A name the settings accept for an environment (and so a safe file name: no dots, no slashes)."""
+    return bool(_ENVIRONMENT.fullmatch(raw)) and len(raw) <= ENVIRONMENT_MAX_LENGTH
+
+
 def _environment(raw: str) -> str:
-    if not (_ENVIRONMENT.fullmatch(raw) and len(raw) <= ENVIRONMENT_MAX_LENGTH):
+    if not is_environment_name(raw):
         raise ValueError(
             "is not an environment name; use a lower-case slug of letters, digits and single hyphens, starting with "
             f"a letter, at most {ENVIRONMENT_MAX_LENGTH} characters (e.g. dev, staging, prod-eu)"
@@ -423,5 +490,71 @@ def _backend(
             key_prefix=reader.read("PAYMENT_STATE_KEY_PREFIX", "payment-workflow", _key_prefix),
         )
     return LocalBackendSettings(
-        state_dir=reader.read("PAYMENT_STATE_DIR", "terraform-state", _state_dir(synth_outdir))
+        state_dir=reader.read("PAYMENT_STATE_DIR", DEFAULT_STATE_DIR, _state_dir(synth_outdir))
     )
+
+
+def partition_of(region: str) -> str:
+    """The AWS partition a region belongs to: ARNs of this deployment start with arn:<partition>:."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def _account_id(environment: str | None, is_dev: bool) -> Callable[[str], str | None]:
+    """The one account the AWS provider may act in (its allowed_account_ids): required outside dev, so Terraform
+    itself refuses credentials of any other account."""
+
+    def parse(raw: str) -> str | None:
+        if raw == "" and is_dev:
+            return None
+        if raw == "":
+            raise ValueError(
+                f"is required outside dev: set it to the 12-digit ID of the AWS account environment {environment!r} "
+                "deploys to (Terraform then refuses any other account)"
+            )
+        if not _ACCOUNT_ID.fullmatch(raw):
+            raise ValueError("is not an AWS account ID; use its 12 digits, e.g. 111122223333")
+        return raw
+
+    return parse
+
+
+def _operator_roles(account: str | None, partition: str) -> Callable[[str], tuple[str, ...]]:
+    """Role ARNs of this account, comma-separated, each granted what starting and inspecting executions needs."""
+    example = f"arn:{partition}:iam::{account or '111122223333'}:role/payments-operator"
+
+    def parse(raw: str) -> tuple[str, ...]:
+        if raw.strip() == "":
+            return ()
+        arns = [part.strip() for part in raw.split(",")]
+        names: dict[str, str] = {}
+        for arn in arns:
+            matched = _ROLE_ARN.fullmatch(arn)
+            if matched is None:
+                raise ValueError(f"has {shown(arn)}, which is not an IAM role ARN; list role ARNs separated by "
+                                 f"commas, e.g. {example}")
+            if matched["partition"] != partition:
+                raise ValueError(f"has {shown(arn)} in partition {matched['partition']!r}, but the region is in "
+                                 f"{partition!r}; use arn:{partition}:iam::...")
+            if account is None:
+                raise ValueError("names roles, but PAYMENT_AWS_ACCOUNT_ID is not set (or not valid): set the "
+                                 "account, so the roles can be checked to be its own")
+            if matched["account"] != account:
+                raise ValueError(f"has {shown(arn)} of account {matched['account']!r}; operators must be roles of "
+                                 f"this account, {account} (PAYMENT_AWS_ACCOUNT_ID)")
+            if not _ROLE_PATH.fullmatch(matched["path"]):
+                raise ValueError(f"has {shown(arn)}, whose path is not an IAM path: '/' or '/a/b/' of ASCII "
+                                 "characters from ! through DEL, at most 512")
+            if not _ROLE_NAME.fullmatch(matched["name"]):
+                raise ValueError(f"has {shown(arn)}, whose name is not an IAM role name: 1-64 letters, digits "
+                                 "and _+=.@-")
+            earlier = names.setdefault(matched["name"].lower(), arn)
+            if earlier != arn:
+                raise ValueError(f"names the role {matched['name']!r} twice ({earlier}, {arn}); IAM role names "
+                                 "are unique in an account, whatever their path or case")
+        return tuple(arns)
+
+    return parse

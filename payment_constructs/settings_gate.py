@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import sys
 
+from payment_constructs.environment_file import LoadedSettings, load
 from payment_constructs.settings import Settings, SettingsError
 
 EXIT_BAD_SETTINGS = 2
 
 
-def settings_or_exit() -> Settings:
+def loaded_settings_or_exit() -> LoadedSettings:
+    """The environment's settings (its file, then the shell, by environment_file's precedence), with their origins."""
     try:
-        return Settings.from_environment()
+        return load()
     except SettingsError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_SETTINGS) from None
+
+
+def settings_or_exit() -> Settings:
+    return loaded_settings_or_exit().settings

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 ENCRYPTION_STACK = "encryption"
 APP_STACK = "app"
+STATE_BUCKET_STACK = "state-bucket"  # the app of its own that `make bootstrap-state` deploys (state_bucket.py)
 
 # The app stack reads these through terraform_remote_state.
 LOGS_KEY_ARN_OUTPUT = "logs_key_arn"

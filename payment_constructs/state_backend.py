@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from cdktf import (
     App,
@@ -20,7 +21,13 @@ from cdktf import (
 )
 from constructs import Construct
 
-from payment_constructs.settings import LocalBackendSettings, S3BackendSettings, Settings
+from payment_constructs.settings import (
+    DEFAULT_STATE_DIR,
+    PROJECT_ROOT,
+    LocalBackendSettings,
+    S3BackendSettings,
+    Settings,
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,12 @@ def state_location(settings: Settings, stack_name: str, outdir: str) -> LocalSta
         key = f"{backend.key_prefix}/{settings.environment}/{stack_name}.tfstate"
         return S3StateObject(bucket=backend.bucket, key=key, region=backend.region)
     assert isinstance(backend, LocalBackendSettings)
-    state_file = backend.state_dir / settings.environment / f"{stack_name}.tfstate"
+    return local_state_file(backend.state_dir, settings.environment, stack_name, outdir)
+
+
+def local_state_file(state_dir: Path, environment: str, stack_name: str, outdir: str) -> LocalStateFile:
+    """<state_dir>/<environment>/<stack>.tfstate, written relative to the stack's working folder."""
+    state_file = state_dir / environment / f"{stack_name}.tfstate"
     working_dir = os.path.join(os.path.abspath(outdir), "stacks", stack_name)
     return LocalStateFile(path=os.path.relpath(state_file, working_dir))
 
@@ -62,6 +74,15 @@ def use_backend(stack: TerraformStack, settings: Settings) -> None:
         stack.add_override("terraform.backend.s3.use_lockfile", True)
     else:
         LocalBackend(stack, path=location.path)
+
+
+def use_local_backend(stack: TerraformStack, settings: Settings) -> None:
+    """A local state file for a stack that cannot keep its state in S3 (the state bucket's own stack): in the local
+    backend's folder, or the default folder when the environment keeps its state in S3."""
+    backend = settings.backend
+    state_dir = backend.state_dir if isinstance(backend, LocalBackendSettings) else PROJECT_ROOT / DEFAULT_STATE_DIR
+    location = local_state_file(state_dir, settings.environment, stack.node.id, App.of(stack).outdir)
+    LocalBackend(stack, path=location.path)
 
 
 def read_state_of(scope: Construct, construct_id: str, settings: Settings, stack_name: str) -> TerraformRemoteState:

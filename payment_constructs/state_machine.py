@@ -16,8 +16,8 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import (
 from constructs import Construct
 
 from payment_constructs.aws_context import AwsContext
-from payment_constructs.iam import ServiceRole, allow
-from payment_constructs.naming import state_machine_resource
+from payment_constructs.iam import ExistingRole, ServiceRole, Statement, allow
+from payment_constructs.naming import executions_resource, state_machine_resource
 from payment_constructs.payment_function import PaymentFunction
 from payment_constructs.workflow_definition import payment_workflow
 
@@ -54,6 +54,10 @@ class PaymentStateMachine(Construct):
         super().__init__(scope, construct_id)
         self.log_group = log_group
         state_machine_arn = ctx.arn("states", state_machine_resource(name))
+        self._name_arn = state_machine_arn
+        self._executions_arn = ctx.arn("states", executions_resource(name))
+        self._data_key_arn = data_key_arn
+        self._states_endpoint = f"states.{ctx.region}.{ctx.dns_suffix}"
         logs_arn_pattern = ctx.arn("logs", "*")
         self.role = ServiceRole(
             self,
@@ -113,3 +117,25 @@ class PaymentStateMachine(Construct):
     @property
     def arn(self) -> str:
         return self.state_machine.arn
+
+    def grant_start_execution(self, role: ExistingRole) -> None:
+        """Let `role` start executions of this state machine (their input is encrypted with the data key)."""
+        role.add_to_policy(allow("StartPaymentExecutions", ["states:StartExecution"], [self._name_arn]))
+        role.add_to_policy(self._data_key_through_step_functions())
+
+    def grant_read_executions(self, role: ExistingRole) -> None:
+        """Let `role` see this state machine's executions and their history (decrypted with the data key)."""
+        role.add_to_policy(allow("ReadPaymentExecutions", ["states:DescribeExecution", "states:GetExecutionHistory"],
+                                 [self._executions_arn]))
+        role.add_to_policy(self._data_key_through_step_functions())
+
+    def _data_key_through_step_functions(self) -> Statement:
+        # Step Functions developer guide, "Data at rest encryption in Step Functions": callers need the key through
+        # Step Functions in this region, which names the state machine's ARN as aws:states:stateMachineArn context.
+        return allow(
+            "UseDataKeyThroughPaymentWorkflow",
+            ["kms:Decrypt", "kms:GenerateDataKey"],
+            [self._data_key_arn],
+            {"StringEquals": {"kms:ViaService": self._states_endpoint,
+                              "kms:EncryptionContext:aws:states:stateMachineArn": self._name_arn}},
+        )

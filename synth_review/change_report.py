@@ -48,7 +48,23 @@ class ChangeReview:
         return not self.changes and not self.findings.new and not self.findings.fixed
 
     def others(self, stack: str) -> list[Change]:
-        return [c for c in self.changes if c.stack == stack and c.severity > Severity.WIDENED]
+        """The stack's other changes; those that only follow from another change are listed under it instead."""
+        return [c for c in self.changes if c.stack == stack and c.severity > Severity.WIDENED and not self.follows(c)]
+
+    def follows(self, change: Change) -> bool:
+        return change.cause is not None and change.cause in {c.name for c in self.changes}
+
+    def followers(self, change: Change) -> list[Change]:
+        """What Terraform also updates (or replaces) because it reads something this change changes."""
+        return [c for c in self.changes if c.cause == change.name]
+
+    def details(self, change: Change) -> tuple[str, ...]:
+        """A change's own details, then everything that follows from it."""
+        followers = self.followers(change)
+        if not followers:
+            return change.details
+        return (*change.details, f"then, because they read what this changes ({len(followers)}):",
+                *(f"  {c.name}: {c.headline}" for c in followers))
 
 
 @dataclass(frozen=True)
@@ -74,7 +90,7 @@ def _sections(review: ChangeReview) -> list[_Section]:
             f"destructive: fails the review unless acknowledged in {SETTING}",
             f"Destructive (fails the review unless acknowledged in `{SETTING}`)",
             tuple(_Item("acknowledged" if c.name in review.acknowledged else "NOT ACKNOWLEDGED", c.name, c.headline,
-                        c.details) for c in review.destructive)))
+                        review.details(c)) for c in review.destructive)))
     if review.widened or review.findings.new:
         sections.append(_Section(
             "weakened: access widened, a protection turned off, or a review rule newly failing", "Weakened",
@@ -83,7 +99,7 @@ def _sections(review: ChangeReview) -> list[_Section]:
     for stack in review.stacks:
         if others := review.others(stack):
             sections.append(_Section(f"stack {stack}", f"Stack `{stack}`",
-                                     tuple(_Item("", c.subject, c.headline, c.details) for c in others)))
+                                     tuple(_Item("", c.subject, c.headline, review.details(c)) for c in others)))
     return sections
 
 

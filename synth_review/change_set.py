@@ -15,6 +15,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+from synth_review.change_dependents import dependents, headline, replaces
 from synth_review.cross_stack import CrossStackValue, cross_stack_values
 from synth_review.definition_diff import diff_definitions, parse_definition
 from synth_review.json_diff import changed_keys, describe, diff_values
@@ -54,7 +55,8 @@ class Change:
     subject: str  # the Terraform address, "backend", "stack", "output.<name>" or "<address>.<attribute>"
     headline: str
     details: tuple[str, ...] = ()
-    kind: str = "changed"  # added, removed, replaced, changed (the picture's marks), or backend, stack, output, ...
+    kind: str = "changed"  # added, removed, replaced, changed, dependent (the picture's marks), or backend, output, ...
+    cause: str | None = None  # for a change that only follows from another: that change's name
 
     @property
     def name(self) -> str:
@@ -89,7 +91,29 @@ def diff_apps(base: SynthesizedApp, head: SynthesizedApp, roots: Roots | None = 
                 f"nothing to manage them; run `cdktf destroy {stack.name}` before removing it, or keep it",
                 kind="stack"))
     changes += _cross_stack_changes(base, head)
+    changes += _dependent_changes(base, head, changes)
     return sorted(changes, key=lambda c: c.severity)  # stable: within a severity, deploy order and address order
+
+
+def _dependent_changes(base: SynthesizedApp, head: SynthesizedApp, changes: list[Change]) -> list[Change]:
+    """Everything updated only because something it reads changes (change_dependents.py), named after its cause."""
+    replaced = {f"{c.stack}/{c.subject}": c.cause or c.name for c in changes if c.kind == "replaced"}
+    found = []
+    for dependent in dependents(base, head, replaced):
+        block = dependent.block
+        forcing = replaces(dependent)
+        loss = stateful_loss(block.type) if block is not None and forcing else None
+        if loss:
+            severity = Severity.DESTRUCTIVE
+        elif forcing or (block is not None and not block.is_data and not knows(block.type)):
+            severity = Severity.REPLACED
+        else:
+            severity = Severity.CHANGED
+        details = tuple(f"{attribute} reads {what}" for attribute, what in dependent.reads)
+        found.append(Change(severity, dependent.stack, dependent.subject,
+                            headline(dependent, _identity(block) if block is not None else ""), details,
+                            "replaced" if forcing else "dependent", dependent.changing.cause))
+    return found
 
 
 def _stack_changes(base: Stack, head: Stack, roots: Roots) -> list[Change]:
@@ -103,12 +127,13 @@ def _stack_changes(base: Stack, head: Stack, roots: Roots) -> list[Change]:
     }
     replaced = {address: reasons for address, block in new_blocks.items() if address in old_blocks and not block.is_data
                 if (reasons := _replacement_reasons(old_blocks[address], block, changed_attributes[address]))}
-    _add_consequences(new_blocks, old_blocks, changed_attributes, replaced)
+    consequences = _add_consequences(new_blocks, old_blocks, changed_attributes, replaced)
 
     for address, block in new_blocks.items():
         if address in old_blocks and (changed_attributes[address] or address in replaced):
+            cause = f"{head.name}/{consequences[address]}" if address in consequences else None
             changes += _changed_block(head.name, old_blocks[address], block, changed_attributes[address],
-                                      replaced.get(address, []))
+                                      replaced.get(address, []), cause)
     added = [b for a, b in new_blocks.items() if a not in old_blocks and a not in moved.values()]
     removed = [b for a, b in old_blocks.items() if a not in new_blocks and a not in moved]
     for address, target in moved.items():
@@ -128,10 +153,12 @@ def _replacement_reasons(old: Block, new: Block, changed: set[str]) -> list[str]
 
 
 def _add_consequences(new_blocks: dict[str, Block], old_blocks: dict[str, Block],
-                      changed_attributes: dict[str, set[str]], replaced: dict[str, list[str]]) -> None:
+                      changed_attributes: dict[str, set[str]], replaced: dict[str, list[str]]) -> dict[str, str]:
     """A resource whose replacing attribute reads a value that changes is replaced too, even though its own JSON did
     not change: a time_sleep triggered by sha256(key.policy) re-runs when the policy changes, anything naming a
-    replaced resource's ARN sees a new one. Followed until nothing new is found."""
+    replaced resource's ARN sees a new one. Followed until nothing new is found; returns address -> the address of
+    the change it follows from (the first one, when a chain)."""
+    roots: dict[str, str] = {}
     found = True
     while found:
         found = False
@@ -145,13 +172,16 @@ def _add_consequences(new_blocks: dict[str, Block], old_blocks: dict[str, Block]
                         what = f"{source} is replaced" if source in replaced else f"{source}.{attribute} changes"
                         replaced[address] = [f"{entry.attribute} reads {source}.{path or '*'}, and {what} "
                                              f"({entry.source})"]
+                        roots[address] = roots.get(source, source)
                         found = True
                         break
                 if address in replaced:
                     break
+    return roots
 
 
-def _changed_block(stack: str, old: Block, new: Block, changed: set[str], reasons: list[str]) -> list[Change]:
+def _changed_block(stack: str, old: Block, new: Block, changed: set[str], reasons: list[str],
+                   cause: str | None = None) -> list[Change]:
     forcing = {entry.attribute for entry in replacing_attributes(new.type, changed)}
     details = reasons + [line for line in _attribute_lines(old, new) if line.split(":")[0] not in forcing]
     widened: list[Change] = []
@@ -178,7 +208,7 @@ def _changed_block(stack: str, old: Block, new: Block, changed: set[str], reason
     if not reasons and not any(line for line in details):
         return widened
     kind = "replaced" if reasons else "changed"
-    return [Change(severity, stack, new.address, headline, tuple(details), kind), *widened]
+    return [Change(severity, stack, new.address, headline, tuple(details), kind, cause), *widened]
 
 
 def _at(body: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -346,5 +376,7 @@ def _plain(value: Any) -> Any:
 
 
 def node_marks(changes: list[Change]) -> dict[str, str]:
-    """The dependency picture's mark of each block this change adds, removes, replaces or changes."""
-    return {f"{c.stack}/{c.subject}": c.kind for c in changes if c.kind in ("added", "removed", "replaced", "changed")}
+    """The dependency picture's mark of each block this change adds, removes, replaces or changes, or updates
+    because it reads something that changes."""
+    marks = ("added", "removed", "replaced", "changed", "dependent")
+    return {f"{c.stack}/{c.subject}": c.kind for c in changes if c.kind in marks}

@@ -2,8 +2,8 @@
 
 checkov runs from `.tools/checkov` (Makefile), not the project venv: its dependency pins conflict with the project's.
 Skips that hold for every environment live in `.checkov.yaml`, one check per line with its reason as a comment;
-DEV_ONLY_SKIPS below hold for a dev synth alone. checkov does not run a skipped check at all, so the review lists
-the skips from here rather than from checkov's output.
+DEV_ONLY_SKIPS below hold for a dev synth alone, STATE_BUCKET_SKIPS for the state bucket's tree alone. checkov does
+not run a skipped check at all, so the review lists the skips from here rather than from checkov's output.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from payment_constructs.settings import DEV_ENVIRONMENT
+from payment_constructs.stack_contract import STATE_BUCKET_STACK
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"
@@ -68,6 +69,14 @@ DEV_ONLY_SKIPS = (
 )
 
 
+# The state bucket's tree (`make bootstrap-state`) alone: SSE-S3 there is a choice (payment_constructs/state_bucket.py),
+# while every other bucket of the project must keep its KMS default.
+STATE_BUCKET_SKIPS = (
+    Skip("CKV_AWS_145", "Terraform's S3 backend writes each state object with SSE-S3 unless it names a KMS key, so a "
+                        "KMS default on the state bucket would never reach the state; SSE-S3 is the bucket default"),
+)
+
+
 def synthesized_environments(outdir: Path) -> set[str]:
     """The environment tag every stack's AWS provider puts on its resources."""
     environments = set()
@@ -83,6 +92,8 @@ def skips_for(outdir: Path, config: Path = CONFIG) -> list[Skip]:
     skips = configured_skips(config)
     if DEV_ENVIRONMENT in synthesized_environments(outdir):
         skips += DEV_ONLY_SKIPS
+    if {stack.parent.name for stack in outdir.glob("stacks/*/cdk.tf.json")} == {STATE_BUCKET_STACK}:
+        skips += STATE_BUCKET_SKIPS
     return skips
 
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from synth_review import acknowledgement
+from synth_review import acknowledgement, verdict
 from synth_review.base_revision import BaseRevisionError, SynthesizedBase, synthesized_revision
 from synth_review.change_report import ChangeReview, render_markdown, render_text
 from synth_review.change_set import Severity, diff_apps, node_marks
@@ -34,10 +34,10 @@ from synth_review.synthesized import ReviewInputError, SynthesizedApp, load
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
-REVIEW_FOLDER = "review"
+REVIEW_FOLDER = verdict.REVIEW_FOLDER
 # Everything either review writes; each run removes them all first, so the folder never mixes two runs or two kinds.
 ARTEFACTS = ("review.txt", "graph.dot", "graph.svg", "graph.png",
-             "review-diff.txt", "review-diff.md", "graph-diff.dot", "graph-diff.svg", "graph-diff.png")
+             "review-diff.txt", "review-diff.md", "graph-diff.dot", "graph-diff.svg", "graph-diff.png", verdict.VERDICT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,17 +73,21 @@ def _review(argv: list[str] | None) -> int:
 
 
 def _review_tree(app: SynthesizedApp, checkov_path: Path, checkov_config: Path) -> int:
+    judged = verdict.tree_digest(app.outdir)
     failed, checkov, checkov_error = _findings(app, checkov_path, checkov_config)
     text = render(app, failed, checkov, checkov_error or "")
     folder = _new_review_folder(app)
     (folder / "review.txt").write_text(text)
     written, notes = write_graph(app, folder)
+    recorded = verdict.record(app.outdir, verdict.Verdict(verdict.FAIL if failed else verdict.PASS, judged,
+                                                          "whole tree", len(failed)))
     print(text, end="")
-    _print_written(folder, ["review.txt", *written], notes)
+    _print_written(folder, ["review.txt", *written, recorded], notes)
     return EXIT_RULE_FAILED if failed else 0
 
 
 def _review_change(head: SynthesizedApp, args: argparse.Namespace) -> int:
+    judged = verdict.tree_digest(head.outdir)
     names = acknowledgement.parse(args.allow_replace)
     source: AbstractContextManager[SynthesizedBase | None] = (
         synthesized_revision(args.base) if args.base is not None else nullcontext(None))
@@ -113,8 +117,11 @@ def _review_change(head: SynthesizedApp, args: argparse.Namespace) -> int:
     (folder / "review-diff.md").write_text(render_markdown(review))
     written, graph_notes = write_graph(head, folder)
     written_diff, diff_notes = write_graph(head, folder, "graph-diff", dot_source(head, node_marks(changes), base))
+    recorded = verdict.record(head.outdir, verdict.Verdict(
+        verdict.PASS if review.passed else verdict.FAIL, judged, f"change from {review.base_label}",
+        len(review.unacknowledged) + len(review.findings.failing)))
     print(text, end="")
-    _print_written(folder, ["review.txt", "review-diff.txt", "review-diff.md", *written, *written_diff],
+    _print_written(folder, ["review.txt", "review-diff.txt", "review-diff.md", *written, *written_diff, recorded],
                    graph_notes + diff_notes)
     return 0 if review.passed else EXIT_RULE_FAILED
 

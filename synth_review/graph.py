@@ -52,6 +52,7 @@ MARK_STYLES = {
     "changed": ('#ffe8b3', "solid", "~ "),
     "replaced": ('#ffc2b3', "bold", "-/+ "),
     "removed": ('#f4c7c7', "dashed", "- "),
+    "dependent": ('#fff6d9', "dotted", "~> "),  # unchanged JSON, but reads a value that changes
 }
 
 
@@ -78,7 +79,8 @@ def dot_source(app: SynthesizedApp, marks: Mapping[str, str] | None = None, base
             lines.append(f"    {_id(stack.name, block.address)} [{style}];")
         for name in stack.outputs():
             node = _id(stack.name, f"output.{name}")
-            lines.append(f'    {node} [label="output\\n{name}", shape=note, fillcolor="#fff4d6"];')
+            style = _node_style(f"output\\n{name}", "#fff4d6", marks.get(f"{stack.name}/output.{name}"))
+            lines.append(f"    {node} [{style}, shape=note];")
         lines.append("  }")
     styles = {
         "reference": "",

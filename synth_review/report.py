@@ -16,6 +16,7 @@ from synth_review.iam import statement_rows
 from synth_review.key_access import KeyAccess, key_accesses
 from synth_review.key_flow import KMS_KEY, key_uses, own_sleep
 from synth_review.log_groups import log_group_rows
+from synth_review.settings_section import settings_section
 from synth_review.state_machine import machines
 from synth_review.synthesized import Stack, SynthesizedApp
 from synth_review.table import WIDTH, fit, table, wrap
@@ -24,6 +25,7 @@ from synth_review.table import WIDTH, fit, table, wrap
 def render(app: SynthesizedApp, findings: list[Finding], checkov: CheckovResult | None, checkov_note: str) -> str:
     order = " -> ".join(s.name for s in app.stacks)
     lines = [f"Deployment review of {app.outdir} ({len(app.stacks)} stacks, deploy order: {order})", ""]
+    lines += settings_section(app.outdir)
     accesses = key_accesses(app)
     for stack in app.stacks:
         lines += _stack_section(app, stack, checkov, findings, accesses)
@@ -167,7 +169,8 @@ def _checkov_section(app: SynthesizedApp, checkov: CheckovResult | None, note: s
     failed = [[f.check, _address(app, f), f"{f.file}:{f.lines[0]}-{f.lines[1]}", f.name] for f in checkov.failed]
     lines += ["", "Failed", *table(["CHECK", "RESOURCE", "WHERE", "WHAT"], failed, width=WIDTH)]
     skipped = [[s.check, s.reason] for s in checkov.skips]
-    lines += ["", "Skipped (.checkov.yaml; for a dev synth also DEV_ONLY_SKIPS in synth_review/checkov_gate.py)",
+    lines += ["", "Skipped (.checkov.yaml; for a dev synth also DEV_ONLY_SKIPS, for the state bucket "
+              "STATE_BUCKET_SKIPS, in synth_review/checkov_gate.py)",
               *table(["CHECK", "REASON"], skipped, width=WIDTH)]
     return [*lines, "", ""]
 

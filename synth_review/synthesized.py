@@ -100,7 +100,7 @@ class Stack:
         role_name = _address_of(role_arn).split(".")[1]
         (found,) = [
             (name, json.loads(policy["policy"])) for name, policy in self.named("aws_iam_role_policy").items()
-            if _address_of(policy["role"]) == f"aws_iam_role.{role_name}.id"
+            if whole_reference(policy["role"]) == f"aws_iam_role.{role_name}.id"  # not a role named literally
         ]
         return found
 

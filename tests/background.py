@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CDKTF_CLI = ROOT / "node_modules" / ".bin" / "cdktf"
-PROBE_ENVIRONMENT = "probe"
+PROBE_ENVIRONMENT = "dev"  # the one environment that needs no environments/<name>.env
 
 
 @dataclass
@@ -96,3 +96,12 @@ def start_probe_synth(base: Path) -> BackgroundJob:
     env = _environment(base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT, CDKTF_OUTDIR=str(outdir))
     return _start("direct synth of the state probe", outdir, [sys.executable, "-m", "tests.state_probe_app"],
                   outdir.parent, env)
+
+
+def start_saved_plan_deploy(base: Path) -> BackgroundJob:
+    """tests/saved_plan_runs.py: the probe deployed, deployed again and destroyed with tools/deploy.py."""
+    folder = base / "saved-plan"
+    folder.mkdir()
+    command = [sys.executable, "-m", "tests.saved_plan_runs", str(folder)]
+    return _start("make deploy's saved plans on the state probe", folder, command, ROOT,
+                  {**os.environ, "PYTHONPATH": str(ROOT)})

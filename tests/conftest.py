@@ -43,6 +43,10 @@ TEST_ENVIRONMENT = {
     "PAYMENT_RESERVED_CONCURRENCY": "7",
     "PAYMENT_KMS_PROPAGATION_WAIT": "45s",
     "PAYMENT_KEY_DELETION_WINDOW_DAYS": "10",
+    "PAYMENT_AWS_ACCOUNT_ID": "444455556666",  # required outside dev: the provider's allowed_account_ids
+    # Two operators (one with a path), so every review and JSON test also holds the grants' policies.
+    "PAYMENT_OPERATOR_ROLE_ARNS": "arn:aws:iam::444455556666:role/payments-operator,"
+                                  "arn:aws:iam::444455556666:role/audit/payments-auditor",
 }
 
 
@@ -56,6 +60,7 @@ JOBS_OF_MODULE = {
     "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
     "tests/test_engine_switch.py": ("probe_deploy",),
     "tests/review/test_review_revisions.py": ("review_fixture",),
+    "tests/test_saved_plan_deploy.py": ("saved_plan_deploy",),
 }
 
 
@@ -65,6 +70,8 @@ JOBS_OF_MODULE = {
 REQUIRED_IN_CI = {
     "tests/test_state_deploy.py::": "terraform and the cdktf CLI",
     "tests/test_engine_switch.py::": "terraform and the cdktf CLI",
+    "tests/test_saved_plan_deploy.py::": "terraform",
+    "tests/test_deploy_command.py::test_cdktf_deploy_refuses": "the cdktf CLI",
     "tests/test_synth_command.py::test_the_arn_of_a_stack_never_deployed": "terraform",
     "tests/fast_synth/test_lazy_jsii_index.py::test_derived_tarball_is_the_original": "the time provider",
     "tests/fast_synth/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
@@ -115,6 +122,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         "probe_deploy": lambda: background.start_probe_deploy(base),
         "probe_synth": lambda: background.start_probe_synth(base),
         "review_fixture": lambda: background.start_review_fixture(base),
+        "saved_plan_deploy": lambda: background.start_saved_plan_deploy(base),
     }
     session.config.stash[BACKGROUND_JOBS] = {job: starters[job]() for job in sorted(wanted)}
     session.config.stash[BACKGROUND_BASE] = base

@@ -7,6 +7,8 @@ Run as `python -m tests.state_probe_app` (cdktf.json's app command in the test's
 
 from __future__ import annotations
 
+from pathlib import Path
+
 PUBLISHED = "arn:aws:kms:eu-west-1:111122223333:key/probe"
 SEEN_OUTPUT = "seen_key_arn"
 
@@ -17,7 +19,8 @@ def synthesize() -> None:
     cdk_engine.use_chosen_or_exit()  # the probe runs on the engine PAYMENT_CDK_ENGINE names, as main.py does
     from cdktf import App, TerraformOutput, TerraformResource, TerraformStack
 
-    from payment_constructs.settings_gate import settings_or_exit
+    from payment_constructs import settings_record
+    from payment_constructs.settings_gate import loaded_settings_or_exit
     from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK, LOGS_KEY_ARN_OUTPUT
     from payment_constructs.state_backend import read_state_of, use_backend
 
@@ -26,7 +29,8 @@ def synthesize() -> None:
         data.add_override("input", value)
         return data
 
-    settings = settings_or_exit()
+    loaded = loaded_settings_or_exit()
+    settings = loaded.settings
     app = App()
     producer = TerraformStack(app, ENCRYPTION_STACK)
     use_backend(producer, settings)
@@ -39,6 +43,7 @@ def synthesize() -> None:
     TerraformOutput(consumer, SEEN_OUTPUT, value=builtin_data(consumer, "reader", seen).get_string_attribute("output"))
     consumer.add_dependency(producer)
     app.synth()
+    settings_record.write(Path(app.outdir), loaded)  # as main.py does: `make deploy` reads it
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from payment_constructs.settings import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT = "111122223333"
+PROD = {"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_AWS_ACCOUNT_ID": ACCOUNT}  # outside dev the account is required
 
 
 def problems_of(environ: dict[str, str]) -> list[str]:
@@ -142,7 +144,7 @@ def test_every_bad_setting_is_reported_in_one_run():
 
 
 def test_outside_dev_logs_are_kept_a_year_by_default_and_functions_reserve_concurrency():
-    settings = Settings.from_environment({"PAYMENT_ENVIRONMENT": "prod"})
+    settings = Settings.from_environment(PROD)
     assert settings.log_retention_days == 365
     assert settings.reserved_concurrency == 20
     assert settings.ledger_deletion_protection is True
@@ -150,19 +152,20 @@ def test_outside_dev_logs_are_kept_a_year_by_default_and_functions_reserve_concu
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])
 def test_never_expiring_logs_are_refused_in_every_environment_because_checkov_wants_a_retention(environment):
-    (problem,) = problems_of({"PAYMENT_ENVIRONMENT": environment, "PAYMENT_LOG_RETENTION_DAYS": "0"})
+    (problem,) = problems_of(
+        {"PAYMENT_ENVIRONMENT": environment, "PAYMENT_AWS_ACCOUNT_ID": ACCOUNT, "PAYMENT_LOG_RETENTION_DAYS": "0"})
     assert problem.startswith("PAYMENT_LOG_RETENTION_DAYS='0' (never expire) is refused")
     assert "3653" in problem and "\n" not in problem
 
 
 def test_outside_dev_a_reserved_concurrency_of_0_is_refused_naming_the_environment():
-    (problem,) = problems_of({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_RESERVED_CONCURRENCY": "0"})
+    (problem,) = problems_of({**PROD, "PAYMENT_RESERVED_CONCURRENCY": "0"})
     assert problem.startswith("PAYMENT_RESERVED_CONCURRENCY='0' reserves no concurrency")
     assert "'prod'" in problem and "from 1 to 1000" in problem
 
 
 def test_outside_dev_any_reserved_concurrency_from_1_up_is_accepted():
-    settings = Settings.from_environment({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_RESERVED_CONCURRENCY": "1"})
+    settings = Settings.from_environment({**PROD, "PAYMENT_RESERVED_CONCURRENCY": "1"})
     assert settings.reserved_concurrency == 1
 
 
@@ -171,13 +174,13 @@ def test_dev_reserves_no_concurrency_so_a_new_account_can_deploy_it():
 
 
 def test_outside_dev_a_retention_under_a_year_is_refused():
-    (problem,) = problems_of({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_LOG_RETENTION_DAYS": "30"})
+    (problem,) = problems_of({**PROD, "PAYMENT_LOG_RETENTION_DAYS": "30"})
     assert problem.startswith("PAYMENT_LOG_RETENTION_DAYS='30' is too short for environment 'prod'")
     assert "365, 400, 545" in problem
 
 
 def test_outside_dev_logs_may_be_kept_ten_years():
-    settings = Settings.from_environment({"PAYMENT_ENVIRONMENT": "prod", "PAYMENT_LOG_RETENTION_DAYS": "3653"})
+    settings = Settings.from_environment({**PROD, "PAYMENT_LOG_RETENTION_DAYS": "3653"})
     assert settings.log_retention_days == 3653
 
 

@@ -36,6 +36,12 @@ def environment(outdir: Path | None = None, **settings: str) -> dict[str, str]:
     return {**env, **settings}
 
 
+def variant(name: str) -> dict[str, str]:
+    """Settings of a synth told apart by its state paths (terraform-state/<name>/...), "dev" being the default. All
+    are dev synths: outside dev, a synth takes its settings from environments/<name>.env alone."""
+    return {} if name == "dev" else {"PAYMENT_STATE_DIR": f"terraform-state/{name}"}
+
+
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     """In a session of its own, as a terminal's foreground job is in a process group of its own."""
     return subprocess.Popen(command, cwd=ROOT, env=env, text=True, start_new_session=True,
@@ -79,7 +85,7 @@ def snapshot(outdir: Path) -> dict[str, bytes]:
 
 
 def environments_in(outdir: Path) -> dict[str, set[str]]:
-    """Which environment each stack document was synthesized for (its state path names it)."""
+    """Which variant each stack document was synthesized for (its state path names it)."""
     return {path.parent.name: set(STATE_ENVIRONMENT.findall(path.read_text()))
             for path in sorted(outdir.glob("stacks/*/cdk.tf.json"))}
 
@@ -118,7 +124,7 @@ def test_a_second_run_with_nothing_changed_is_up_to_date(outdir):
 def test_overlapping_synths_with_different_settings_leave_exactly_the_last_completed_one_fresh(tmp_path):
     outdir = tmp_path / "cdktf.out"
     names = ["dev", "qa", "staging"]
-    runs = {name: start(SYNTH, environment(outdir, PAYMENT_ENVIRONMENT=name)) for name in names}
+    runs = {name: start(SYNTH, environment(outdir, **variant(name))) for name in names}
     finished: list[str] = []
     while len(finished) < len(runs):
         finished += [name for name, run_ in runs.items() if name not in finished and run_.poll() is not None]
@@ -131,14 +137,14 @@ def test_overlapping_synths_with_different_settings_leave_exactly_the_last_compl
         assert all(line.startswith(f"waiting for {outdir}: locked by pid ") for line in err), err
     assert sum(len(err) for _, _, err in results.values()) >= 1, "the runs that had to wait said so"
     assert environments_in(outdir) == {"app": {last}, "encryption": {last}}, "never a mix of two synths"
-    assert {name: fresh_for(outdir, PAYMENT_ENVIRONMENT=name) for name in names} == {n: n == last for n in names}
+    assert {name: fresh_for(outdir, **variant(name)) for name in names} == {n: n == last for n in names}
     assert temp_folders(outdir) == []
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_a_synth_stopped_by_a_signal_says_so_in_one_line_and_leaves_the_previous_synth_fresh(outdir, signum):
     before = snapshot(outdir)
-    process = start(SYNTH, environment(outdir, PAYMENT_ENVIRONMENT="qa"))
+    process = start(SYNTH, environment(outdir, **variant("qa")))
     wait_until_synthesizing(process, outdir)
     os.killpg(process.pid, signum)  # what the terminal does on Ctrl-C: the whole foreground process group
 
@@ -147,13 +153,13 @@ def test_a_synth_stopped_by_a_signal_says_so_in_one_line_and_leaves_the_previous
     assert (status, out, err) == (128 + signum, [], [
         f"interrupted ({name}): the synth was stopped; {outdir} is left as it was"])
     assert snapshot(outdir) == before
-    assert fresh_for(outdir) and not fresh_for(outdir, PAYMENT_ENVIRONMENT="qa")
+    assert fresh_for(outdir) and not fresh_for(outdir, **variant("qa"))
     assert temp_folders(outdir) == []
 
 
 def test_ctrl_c_during_make_synth_prints_one_line_and_make_exits_as_interrupted(outdir):
     before = snapshot(outdir)
-    process = start(MAKE_SYNTH, environment(outdir, PAYMENT_ENVIRONMENT="qa"))
+    process = start(MAKE_SYNTH, environment(outdir, **variant("qa")))
     wait_until_synthesizing(process, outdir)
     os.killpg(process.pid, signal.SIGINT)
 
@@ -164,7 +170,7 @@ def test_ctrl_c_during_make_synth_prints_one_line_and_make_exits_as_interrupted(
 
 
 def test_a_killed_synth_leaves_the_folder_locked_until_its_app_exits_and_the_next_run_removes_its_leftovers(outdir):
-    process = start(SYNTH, environment(outdir, PAYMENT_ENVIRONMENT="qa"))
+    process = start(SYNTH, environment(outdir, **variant("qa")))
     wait_until_synthesizing(process, outdir)
     os.kill(process.pid, signal.SIGKILL)  # no chance to clean up; its app goes on writing beside the output
     process.wait()
@@ -252,7 +258,7 @@ def test_a_read_only_folder_around_the_output_is_one_line_and_exit_2(tmp_path):
 @needs_mount_namespaces
 def test_a_read_only_output_folder_is_one_line_and_exit_2_and_stays_as_it_was(outdir):
     before = snapshot(outdir)
-    status, out, err = run(read_only(outdir, SYNTH), environment(outdir, PAYMENT_ENVIRONMENT="qa"))
+    status, out, err = run(read_only(outdir, SYNTH), environment(outdir, **variant("qa")))
     assert (status, out) == (2, [])
     assert len(err) == 1 and err[0].startswith(f"error: cannot replace {outdir} (")
     assert snapshot(outdir) == before and fresh_for(outdir) and temp_folders(outdir) == []
@@ -298,7 +304,7 @@ def test_the_arn_of_a_stack_never_deployed_is_an_error_with_terraforms_reason_no
     status, out, err = state_machine_arn(outdir)
     assert status != 0 and out == []
     assert without_make_trailer(err) == [
-        "error: no state_machine_arn in the app stack's state: deploy it first (npx cdktf deploy encryption app); "
+        "error: no state_machine_arn in the app stack's state: deploy it first (make deploy); "
         'terraform: Error: Backend initialization required, please run "terraform init"']
 
 
@@ -306,7 +312,7 @@ def test_an_empty_arn_is_an_error(outdir):
     status, out, err = state_machine_arn(outdir, terraform="")
     assert status != 0 and out == []
     assert without_make_trailer(err) == [
-        "error: no state_machine_arn in the app stack's state: deploy it first (npx cdktf deploy encryption app)"]
+        "error: no state_machine_arn in the app stack's state: deploy it first (make deploy)"]
 
 
 def test_a_deployed_arn_is_printed_alone(outdir):

@@ -1,8 +1,9 @@
 """`make synth`: synthesize into an output folder safely when runs overlap, are interrupted, or the folder was touched.
 
-    python tools/synth.py [--outdir DIR] [-- COMMAND ...]
+    python tools/synth.py [--outdir DIR] [--app SCRIPT] [-- COMMAND ...]
 
-DIR is --outdir, else $CDKTF_OUTDIR, else cdktf.out; missing parent folders are created. What it guarantees:
+DIR is --outdir, else $CDKTF_OUTDIR, else cdktf.out; missing parent folders are created. SCRIPT is the app, a script
+of the project (main.py; bootstrap_state.py for the state bucket). What it guarantees:
 
 - **One synth of a folder at a time.** It holds an exclusive `flock` on `.<name>.lock` beside the folder for the
   whole run; a second run waits (saying so once). The kernel drops the lock when the process dies, however it dies,
@@ -40,7 +41,7 @@ from pathlib import Path
 import synth_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "main.py"
+APPS = (synth_inputs.MAIN_APP, "bootstrap_state.py")  # the project's apps: the workflow, and its state bucket
 STACKS = "encryption and app"
 EXIT_SYNTH_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -135,10 +136,10 @@ def remove_leftovers(outdir: Path) -> None:
         discard(leftover)
 
 
-def run_app(tmp: Path, lock_fd: int) -> None:
-    """main.py into `tmp`. In its own session, so a Ctrl-C reaches only this tool, which stops it quietly; it
+def run_app(app: str, tmp: Path, lock_fd: int) -> None:
+    """The app (main.py) into `tmp`. In its own session, so a Ctrl-C reaches only this tool, which stops it quietly; it
     inherits the lock, so if this tool is killed outright the folder stays locked until the app has exited too."""
-    child = subprocess.Popen([sys.executable, str(APP)], env={**os.environ, "CDKTF_OUTDIR": str(tmp)},
+    child = subprocess.Popen([sys.executable, str(ROOT / app)], env={**os.environ, "CDKTF_OUTDIR": str(tmp)},
                              start_new_session=True, pass_fds=(lock_fd,))
     try:
         status = child.wait()
@@ -226,11 +227,12 @@ def publish(tmp: Path, outdir: Path, inputs: str) -> None:
 late_signals: list[int] = []
 
 
-def synthesize(outdir: Path, lock_fd: int) -> str:
+def synthesize(outdir: Path, lock_fd: int, app: str = synth_inputs.MAIN_APP) -> str:
     """Make `outdir` fresh (the lock is held); the line to print."""
     remove_leftovers(outdir)
-    inputs = synth_inputs.fingerprint(outdir)  # before the synth: an edit made during it leaves the output stale
-    if synth_inputs.is_fresh(outdir):
+    # Before the synth: an edit made during it leaves the output stale.
+    inputs = synth_inputs.fingerprint(outdir, app=app)
+    if synth_inputs.is_fresh(outdir, app=app):
         return f"{outdir} is up to date"
     try:
         tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(outdir), dir=outdir.parent))
@@ -240,7 +242,7 @@ def synthesize(outdir: Path, lock_fd: int) -> str:
     except OSError as error:
         raise not_writable(outdir, error) from None
     try:
-        run_app(tmp, lock_fd)
+        run_app(app, tmp, lock_fd)
         try:
             publish(tmp, outdir, inputs)
         except OSError as error:
@@ -248,7 +250,8 @@ def synthesize(outdir: Path, lock_fd: int) -> str:
                              "folder holding it writable, or set CDKTF_OUTDIR to a writable folder") from error
     finally:
         discard(tmp)  # the old folder after a swap; the unfinished one after a failure or an interrupt
-    return f"Synthesized the stacks {STACKS} into {outdir}"
+    stacks = STACKS if app == synth_inputs.MAIN_APP else "of " + app
+    return f"Synthesized the stacks {stacks} into {outdir}"
 
 
 def looks_synthesized(folder: Path) -> bool:
@@ -276,24 +279,25 @@ def prepare(outdir: Path) -> None:
                          "folder in a writable place with --outdir or CDKTF_OUTDIR") from None
 
 
-def parse(argv: list[str]) -> tuple[Path, list[str]]:
+def parse(argv: list[str]) -> tuple[Path, str, list[str]]:
     command: list[str] = []
     if "--" in argv:
         argv, command = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     parser = argparse.ArgumentParser(prog="tools/synth.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--outdir", default=os.environ.get("CDKTF_OUTDIR", "").strip() or "cdktf.out")
+    parser.add_argument("--app", default=synth_inputs.MAIN_APP, choices=APPS)
     args = parser.parse_args(argv)
-    return Path(args.outdir), command
+    return Path(args.outdir), args.app, command
 
 
 def main(argv: list[str]) -> int:
-    outdir, command = parse(argv)
+    outdir, app, command = parse(argv)
     for signum in HANDLED_SIGNALS:
         signal.signal(signum, _raise_interrupted)
     try:
         prepare(outdir)
         with exclusive_lock(outdir) as lock_fd:
-            print(synthesize(outdir, lock_fd), flush=True)
+            print(synthesize(outdir, lock_fd, app), flush=True)
             if late_signals:
                 print(f"interrupted ({signal.Signals(late_signals[0]).name}) after the synth had finished: {outdir} "
                       "holds it", file=sys.stderr)

@@ -28,9 +28,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUT_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Makefile", "tools/synth_inputs.py",
-               "tools/synth.py")
-INPUT_DIRS = ("payment_constructs", "handlers", "synth_speed", "cdk_engine")
+INPUT_FILES = ("main.py", "bootstrap_state.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Makefile",
+               "tools/synth_inputs.py", "tools/synth.py")
+# environments/: each environment's settings file (payment_constructs/environment_file.py) is read by the synth.
+INPUT_DIRS = ("payment_constructs", "handlers", "synth_speed", "cdk_engine", "environments")
+MAIN_APP = "main.py"
 SETTING_PREFIXES = ("PAYMENT_", "CDKTF_")
 # Read by other tools, never by the app: where the output goes (its place is an input of its own, below), a
 # switch of the cdktf CLI that the Makefile exports (a direct run must agree with `make synth`), and the change
@@ -50,11 +52,14 @@ def input_files(root: Path = ROOT) -> Iterator[Path]:
         yield from sorted(p for p in (root / directory).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def fingerprint(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> str:
-    """The inputs of a synth into `outdir`."""
+def fingerprint(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None = None,
+                app: str = MAIN_APP) -> str:
+    """The inputs of a synth of `app` (a script of the project) into `outdir`."""
     env = os.environ if environ is None else environ
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
+    if app != MAIN_APP:  # another tree from the same inputs (the main app's stamps stay as they were)
+        digest.update(f"app={app}\0".encode())
     # The local backend's state paths are written relative to the output folder: its place is an input.
     digest.update(f"outdir={os.path.abspath(outdir)}\0".encode())
     for path in input_files(root):
@@ -100,11 +105,12 @@ def write_stamp(outdir: Path, inputs: str) -> None:
     (outdir / STAMP).write_text(stamp_text(inputs, outdir))
 
 
-def is_fresh(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> bool:
-    """True when `outdir` holds, untouched, a complete synth of exactly the current inputs. Reads only."""
+def is_fresh(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None = None, app: str = MAIN_APP) -> bool:
+    """True when `outdir` holds, untouched, a complete synth of `app` of exactly the current inputs. Reads only."""
     try:
         stamp = (outdir / STAMP).read_text()
-        return (outdir / "manifest.json").is_file() and stamp == stamp_text(fingerprint(outdir, root, environ), outdir)
+        return (outdir / "manifest.json").is_file() and stamp == stamp_text(
+            fingerprint(outdir, root, environ, app), outdir)
     except (OSError, UnicodeDecodeError):  # no stamp, or a file that cannot be read: not known to be fresh
         return False
 

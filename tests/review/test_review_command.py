@@ -193,8 +193,8 @@ def test_without_graphviz_the_pictures_of_an_earlier_run_are_removed_and_the_not
         env={**os.environ, "PATH": str(tmp_path)},  # no dot on this PATH
     )
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["graph.dot", "review.txt"]
-    assert f"written to {folder}/: review.txt, graph.dot" in done.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["graph.dot", "review.txt", "verdict.json"]
+    assert f"written to {folder}/: review.txt, graph.dot, verdict.json" in done.stdout
     assert "`make graphviz` installs it" in done.stdout
 
 
