@@ -19,7 +19,8 @@ from tests.review.breakages import BREAKAGES, Breakage
 from tests.review.conftest import rewrite_stacks
 
 ROOT = Path(__file__).resolve().parents[2]
-# The issue's own three: the post-mortem's policy, a key open to everyone, the data key read around its wait.
+# Three mistakes a reviewer must not miss: the post-mortem's policy, a key open to everyone, the data key read around
+# its wait.
 MISTAKES = {
     "logs-key-condition": "the post-mortem's logs statement without its condition",
     "key-principal-wildcard": 'a principal {"AWS": "*"}',
