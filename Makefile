@@ -121,12 +121,15 @@ node_modules/.installed:
 	touch $@
 
 # checkov gets its own venv: its dependency pins conflict with the project's. --no-deps --require-hashes: pip installs
-# exactly tools/checkov-requirements.txt (regenerate with tools/pin_checkov.py) and resolves nothing.
+# exactly tools/checkov-requirements.txt (regenerate with tools/pin_checkov.py) and resolves nothing. The first
+# `make review` or `make test` installs it and says so in one line; a quiet minute would look like a hang.
 $(CHECKOV_TOOL):
-	rm -rf $(CHECKOV_VENV)
-	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet --no-deps --require-hashes -r tools/checkov-requirements.txt
-	touch $@
+	@echo "installing $$(grep -o '^checkov==[^ ]*' tools/checkov-requirements.txt) into $(CHECKOV_VENV)/" \
+		"for the review (first run only, about a minute)"
+	@rm -rf $(CHECKOV_VENV)
+	@$(PYTHON) -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/pip install --quiet --no-deps --require-hashes -r tools/checkov-requirements.txt
+	@touch $@
 endif
 
 clean:
@@ -144,11 +147,13 @@ graphviz:
 		"(brew install graphviz, dnf install graphviz)" >&2; exit 2; fi
 
 # Exit status through make. GNU make ends with 2 whenever a recipe fails, whatever status the recipe had (its
-# MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date". So when the only goal
-# is one of STATUS_GOALS, this make runs it in a sub-make (a `+` line runs even under -q), keeps the tool's own
-# status in a file, and ends in question mode: with 1 when the tool said 1 (a rule failed, an outcome differs), with 2
-# when it said 2 (bad input) or its prerequisites failed, with 0 otherwise. Several goals at once
-# (`make synth review`) fall back to make's own 0/2.
+# MAKE_FAILURE); the only way it ends with 1 is question mode (-q), "something is out of date", which a `+` line (run
+# even under -q) says quietly by exiting 1. So when the only goal is one of STATUS_GOALS, this make runs in
+# question mode, and the goal's one `+` line runs the goal again in a sub-make without -q, takes the tool's own status
+# from a file and ends with it: 0, 1 (a rule failed, an outcome differs), or 2 (bad input, or the prerequisites
+# failed). For 2, GNU make adds its one line `make: *** [Makefile:N: review] Error 2`: every path to its status 2
+# prints a line of its own (job.c child_error; only an ignored error is silent, and it does not fail). Several goals
+# at once (`make synth review`) fall back to make's own 0/2.
 STATUS_GOALS := review run-local deploy destroy bootstrap-state
 # keep_status(prefix, tool): run the tool (after `prefix`, `$(SYNTH) --`, it runs under the synth's lock) and take
 # its own status; a synth that fails before the tool runs leaves none, and counts as bad input (2). On Ctrl-C the
@@ -162,20 +167,15 @@ keep_status = trap 'interrupted=1' INT; tool_status=$$(mktemp); \
 ONE_STATUS_GOAL := $(words $(MAKECMDGOALS))$(filter $(STATUS_GOALS),$(MAKECMDGOALS))
 ifeq ($(origin GOAL_STATUS_FILE)$(ONE_STATUS_GOAL),undefined1$(MAKECMDGOALS))
 STATUS_GOAL := $(MAKECMDGOALS)
-STATUS_FILE := $(shell mktemp)
 MAKEFLAGS += -q
 # The sub-make's flags: the caller's, without the -q added above (the first word holds the one-letter flags).
 flags_without_q = $(if $(filter -%,$(firstword $(MAKEFLAGS))),$(MAKEFLAGS),\
 	$(subst q,,$(firstword $(MAKEFLAGS))) $(wordlist 2,$(words $(MAKEFLAGS)),$(MAKEFLAGS)))
-# Recipes are expanded just before they run, so this one reads the status the sub-make has just written.
-$(STATUS_GOAL)-status:
-	+@trap 'interrupted=1' INT; \
-	MAKEFLAGS='$(flags_without_q)' $(MAKE) --no-print-directory $(STATUS_GOAL) GOAL_STATUS_FILE=$(STATUS_FILE) \
-		&& status=$$(cat $(STATUS_FILE)) || status=2; test -z "$${interrupted:-}" || { rm -f $(STATUS_FILE); exit 0; }; \
-		[ "$$status" != 2 ] || { rm -f $(STATUS_FILE); exit 2; }
-$(STATUS_GOAL): $(STATUS_GOAL)-status
-	$(if $(filter 1,$(file < $(STATUS_FILE))),@exit 1)$(shell rm -f $(STATUS_FILE))
-.PHONY: $(STATUS_GOAL)-status
+$(STATUS_GOAL):
+	+@trap 'interrupted=1' INT; status_file=$$(mktemp); \
+	MAKEFLAGS='$(flags_without_q)' $(MAKE) --no-print-directory $(STATUS_GOAL) GOAL_STATUS_FILE="$$status_file" \
+		&& status=$$(cat "$$status_file") || status=2; rm -f "$$status_file"; \
+		test -z "$${interrupted:-}" || exit 0; exit $${status:-2}
 else
 # `make review REVIEW_OUTDIR=<tree>` reviews a synthesized tree from elsewhere (a CI artefact) as it is, unsynthesized.
 # BASE=<git revision>: review the change from that revision instead (synthesized in a throw-away worktree);

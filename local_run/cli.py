@@ -25,8 +25,9 @@ EXIT_AS_EXPECTED = 0
 EXIT_DIFFERS = 1
 EXIT_CANNOT_RUN = 2
 # moto's interpreter logs every caught task failure at ERROR with its whole
-# state tree; the table already shows each failure, once and readably.
-_NOISY_LOGGERS = ("moto.stepfunctions.parser",)
+# state tree; the table already shows each failure, once and readably. botocore
+# says where it found the local run's fake credentials.
+_NOISY_LOGGERS = ("moto.stepfunctions.parser", "botocore.credentials")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,7 +81,8 @@ def _parser() -> argparse.ArgumentParser:
         default=0.0,
         help="fraction of each Step Functions Retry wait actually slept (0: none, 1: as on AWS)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="show the handlers' log records")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also print what the functions log (INFO and above), before the tables")
     return parser
 
 

@@ -8,6 +8,7 @@ This module imports nothing from cdktf, so validation costs milliseconds and run
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import fnmatch
 import glob
 import os
@@ -50,6 +51,7 @@ AWS_REGIONS = frozenset({
     "us-gov-east-1", "us-gov-west-1",
     "cn-north-1", "cn-northwest-1",
 })
+SUGGESTED_REGIONS = 3  # a mistyped region is answered with this many codes, not the whole list
 
 # Outside dev, payment logs are audit evidence: at least a year (PCI DSS 10.5.1 keeps audit logs 12 months).
 MIN_AUDIT_RETENTION_DAYS = 365
@@ -285,8 +287,17 @@ def _environment(raw: str) -> str:
 
 def _region(raw: str) -> str:
     if raw not in AWS_REGIONS:
-        raise ValueError(f"is not an AWS region code; use one of {', '.join(sorted(AWS_REGIONS))}")
+        raise ValueError(f"is not an AWS region code; {_closest_regions(raw)} (all {len(AWS_REGIONS)}: AWS_REGIONS in "
+                         "payment_constructs/settings.py)")
     return raw
+
+
+def _closest_regions(raw: str) -> str:
+    """The codes nearest to a typo (difflib's similarity, case aside), so the line stays short: the whole list is 37."""
+    closest = difflib.get_close_matches(raw.lower(), sorted(AWS_REGIONS), n=SUGGESTED_REGIONS)
+    if not closest:
+        return "use one such as us-east-1 or eu-west-1"
+    return f"the closest are {', '.join(closest)}"
 
 
 def _retention(raw: str) -> int:

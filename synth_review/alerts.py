@@ -1,4 +1,4 @@
-"""Alarms that reach someone: DESIGN rule 7, checked from the synthesized JSON alone.
+"""Alarms that reach someone, checked from the synthesized JSON alone.
 
 An alarm publishing to an SNS topic encrypted with a key whose policy does not let cloudwatch.amazonaws.com use it
 under the topic's encryption context fails silently: the deploy succeeds, the alarm goes to ALARM, and only its

@@ -4,7 +4,7 @@ A key ARN may reach a resource through another stack's output (read by terraform
 picked apart with lookup), a time_sleep's triggers (one trigger or the whole map), a `data aws_kms_key` or an alias.
 Each hop is followed to the `aws_kms_key` at the end, so a value is judged by where it comes from, not by its name.
 
-The rule (DESIGN rule 2, hashicorp/time "pass values through triggers so dependents wait"): a key's ARN reaches any
+The rule (hashicorp/time, time_sleep: pass values through `triggers` so dependents wait): a key's ARN reaches any
 other resource only through the key's own time_sleep, the one that carries the key's ARN and a digest of its policy,
 so nothing can use the key before its policy has had time to propagate, and a policy change re-runs the wait.
 """

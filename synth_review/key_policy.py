@@ -62,8 +62,8 @@ SERVICE_PRINCIPALS: dict[str, ServicePrincipal] = {
         (), frozenset({"kms:Decrypt", "kms:Decrypt*"}),
         "Step Functions developer guide, Data at rest encryption, step 3: kms:Decrypt for log delivery, no condition",
     ),
-    # Alarms and EventBridge publishing to an encrypted SNS topic (issue 14's alerts key; synth_review/alerts.py
-    # checks the topic ARN itself).
+    # Alarms and EventBridge publishing to an encrypted SNS topic (the alerts key; synth_review/alerts.py checks the
+    # topic ARN itself).
     "cloudwatch.amazonaws.com": ServicePrincipal(
         (SNS_TOPIC_CONTEXT_KEY,), SNS_PUBLISHER_ACTIONS,
         "SNS developer guide, Enable compatibility between event sources from AWS services and encrypted topics",

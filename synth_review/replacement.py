@@ -51,7 +51,7 @@ FORCES_REPLACEMENT: tuple[ForcesReplacement, ...] = (
               "function_name", "package_type", "tenancy_config"),
     *_entries("aws_iam_role", f"{AWS_DOCS} iam_role: Forces new resource", "name", "name_prefix"),
     *_entries("aws_iam_role_policy", f"{AWS_SCHEMA} iam/role_policy.go: ForceNew", "name", "name_prefix", "role"),
-    # The alerting resources (issue 14).
+    # The alerting resources: topic, alarms, dashboard, metric filters, the Config rule and its event rule.
     *_entries("aws_sns_topic", f"{AWS_SCHEMA} sns/topic.go: ForceNew", "name", "name_prefix", "fifo_topic"),
     *_entries("aws_sns_topic_policy", f"{AWS_SCHEMA} sns/topic_policy.go: ForceNew", "arn"),
     *_entries("aws_cloudwatch_metric_alarm", f"{AWS_SCHEMA} cloudwatch/metric_alarm.go: ForceNew", "alarm_name"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from synth_review.aws_names import aws_name
 from synth_review.checkov_gate import CheckovResult, Failure
 from synth_review.cross_stack import cross_stack_values
 from synth_review.effective_access import effective_access_lines
@@ -18,13 +19,17 @@ from synth_review.key_flow import KMS_KEY, key_uses, own_sleep
 from synth_review.log_groups import log_group_rows
 from synth_review.settings_section import settings_section
 from synth_review.state_machine import machines
-from synth_review.synthesized import Stack, SynthesizedApp
-from synth_review.table import WIDTH, fit, table, wrap
+from synth_review.synthesized import Block, Stack, SynthesizedApp
+from synth_review.table import WIDTH, Cell, fit, table, wrap
+
+# The marks of the STATUS columns and the statements, explained once before their first use.
+LEGEND = ("Marks: ok = passes every rule; allowed = a wildcard (*action, *resource) the rules accept; "
+          "FAIL = see the verdict")
 
 
 def render(app: SynthesizedApp, findings: list[Finding], checkov: CheckovResult | None, checkov_note: str) -> str:
     order = " -> ".join(s.name for s in app.stacks)
-    lines = [f"Deployment review of {app.outdir} ({len(app.stacks)} stacks, deploy order: {order})", ""]
+    lines = [f"Deployment review of {app.outdir} ({len(app.stacks)} stacks, deploy order: {order})", LEGEND, ""]
     lines += settings_section(app.outdir)
     accesses = key_accesses(app)
     for stack in app.stacks:
@@ -39,7 +44,8 @@ def _stack_section(app: SynthesizedApp, stack: Stack, checkov: CheckovResult | N
     lines = [f"=== stack {stack.name} ===", ""]
     lines += _backend(stack)
     lines += ["", "Resources by type", *_inventory(stack)]
-    lines += ["", "Cross-stack values read", *_cross_stack(app, stack)]
+    lines += ["", "Cross-stack values read (each with the time_sleep it passes through and what uses it)",
+              *_cross_stack(app, stack)]
     lines += ["", "KMS keys", *_keys(app, stack, findings)]
     if stack.resources(KMS_KEY):
         lines += ["", "Who can use each key (a row per policy statement; the tally: requests AWS makes allowed, "
@@ -72,22 +78,30 @@ def _backend(stack: Stack) -> list[str]:
 
 
 def _inventory(stack: Stack) -> list[str]:
-    by_type: dict[str, list[str]] = {}
+    """A line per type with its count, then a line per resource: its logical id and the name AWS shows for it."""
+    by_type: dict[str, list[Block]] = {}
     for block in stack.blocks():
-        by_type.setdefault(f"{'data ' if block.is_data else ''}{block.type}", []).append(block.name)
-    rows = [[kind, str(len(names)), tuple(names)] for kind, names in by_type.items()]
-    return table(["TYPE", "COUNT", "NAMES"], rows, width=WIDTH)
+        by_type.setdefault(f"{'data ' if block.is_data else ''}{block.type}", []).append(block)
+    rows: list[list[Cell]] = []
+    for kind, blocks in by_type.items():
+        rows.append([f"{kind} ({len(blocks)})", ""])
+        rows += [[f"  {block.name}", aws_name(stack, block) or "-"] for block in blocks]
+    return table(["TYPE (COUNT) / LOGICAL ID", "NAME IN AWS"], rows, width=WIDTH)
 
 
 def _cross_stack(app: SynthesizedApp, stack: Stack) -> list[str]:
-    rows = []
+    """Each value as the producer writes it, then the time_sleep it passes through and what reads it: a block per
+    value, as the names are too long for columns side by side."""
+    lines: list[str] = []
     for value in cross_stack_values(app):
         if value.consumer != stack.name:
             continue
         source = f"{value.producer}.output.{value.output}" if value.producer else f"(no stack writes it) {value.output}"
+        lines.append(f"  {source} = {value.value or '?'}")
         sleep = f"{value.sleep.address} ({value.sleep.create_duration})" if value.sleep else "NONE"
-        rows.append([source, value.value or "?", sleep, tuple(value.used_by)])
-    return table(["FROM", "PRODUCER VALUE", "THROUGH SLEEP", "USED BY"], rows, width=WIDTH)
+        lines += _detail("through", (sleep,), indent="    ")
+        lines += _detail("used by", value.used_by or ("-",), indent="    ", one_per_line=True)
+    return lines or ["  (none)"]
 
 
 def _log_groups(app: SynthesizedApp, stack: Stack) -> list[str]:
@@ -111,7 +125,9 @@ def _keys(app: SynthesizedApp, stack: Stack, findings: list[Finding]) -> list[st
         failed = sorted({f.rule for f in findings if f.stack == stack.name and f.subject == key.address})
         users = {use.resource for use in around if use.route.key == (stack.name, key.address)}
         failed += [f"sleep-bypassed by {len(users)} user(s)"] if users else []
-        rows.append([key.address, "on" if key.body.get("enable_key_rotation") in (True, "true") else "OFF",
+        alias = aws_name(stack, key)
+        rotation = "on" if key.body.get("enable_key_rotation") in (True, "true") else "OFF"
+        rows.append([(key.address, alias) if alias else key.address, rotation,
                      f"{wait.address} ({wait.body.get('create_duration', '?')})" if wait else "NONE",
                      f"FAIL {', '.join(failed)}" if failed else "ok"])
     return table(["KEY", "ROTATION", "OWN WAIT", "STATUS"], rows, width=WIDTH) if rows else ["  (none)"]
@@ -133,15 +149,15 @@ def _iam(app: SynthesizedApp, stack: Stack, findings: list[Finding]) -> list[str
         lines.append(f"    {row.sid or '(no Sid)'}: {row.effect}, {status}{f' ({row.flags})' if row.flags else ''}")
         for label, values in (("principal", (row.principal,) if row.principal else ()), ("actions", row.actions),
                               ("resources", row.resources), ("condition", row.conditions)):
-            lines += _detail(label, values or ("-",))
+            lines += _detail(label, values or ("-",), one_per_line=label == "condition")
     return lines or ["  (none)"]
 
 
-def _detail(label: str, values: tuple[str, ...], indent: str = "      ") -> list[str]:
+def _detail(label: str, values: tuple[str, ...], indent: str = "      ", *, one_per_line: bool = False) -> list[str]:
     """`label  value`, further values (and the rest of a long one) under the first, within the report's width."""
     lead = f"{indent}{label:<10} "
     room = WIDTH - len(lead)
-    joined = values if label == "condition" else (", ".join(values),)
+    joined = values if one_per_line else (", ".join(values),)
     pieces = [piece for value in joined for piece in wrap(value, room)]
     return [lead + pieces[0], *(" " * len(lead) + piece for piece in pieces[1:])]
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from payment_constructs.settings import (
+    AWS_REGIONS,
     REMOVED_BY_MAKE_CLEAN,
+    SHOWN_VALUE_CHARACTERS,
     LocalBackendSettings,
     S3BackendSettings,
     Settings,
@@ -410,3 +416,40 @@ def test_a_state_folder_outside_what_is_deleted_is_accepted(value):
 def test_an_absolute_state_folder_elsewhere_is_accepted(tmp_path):
     settings = Settings.from_environment({"PAYMENT_STATE_DIR": str(tmp_path / "state")})
     assert settings.backend.state_dir == tmp_path / "state"
+
+
+def test_a_mistyped_region_is_answered_with_the_closest_codes_and_where_the_list_is():
+    (problem,) = problems_of({"PAYMENT_AWS_REGION": "us-east-9"})
+
+    assert problem.startswith("PAYMENT_AWS_REGION='us-east-9' is not an AWS region code; the closest are ")
+    assert {"us-east-1", "us-east-2"} <= set(problem.split("closest are ")[1].split(" (")[0].split(", "))
+    assert f"(all {len(AWS_REGIONS)}: AWS_REGIONS in payment_constructs/settings.py)" in problem
+    assert "AWS_REGIONS = frozenset" in (ROOT / "payment_constructs" / "settings.py").read_text()
+
+
+def test_the_longest_answer_to_a_bad_region_stays_short():
+    (problem,) = problems_of({"PAYMENT_AWS_REGION": "ap-southeast-9"})
+    assert len(problem) <= 170 + len("'ap-southeast-9'")
+
+
+def test_a_region_written_in_capitals_is_answered_with_the_code_in_lower_case_first():
+    (problem,) = problems_of({"PAYMENT_AWS_REGION": "EU-WEST-1"})
+    assert "the closest are eu-west-1, " in problem
+
+
+def test_a_region_like_nothing_known_is_answered_with_examples():
+    (problem,) = problems_of({"PAYMENT_STATE_BACKEND": "s3", "PAYMENT_STATE_BUCKET": "acme-state",
+                              "PAYMENT_STATE_REGION": "mars-1"})
+    assert "PAYMENT_STATE_REGION='mars-1' is not an AWS region code; use one such as us-east-1 or eu-west-1" in problem
+
+
+@given(value=st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=SHOWN_VALUE_CHARACTERS))
+@hypothesis_settings(max_examples=50, deadline=None)
+def test_a_bad_region_is_one_short_line_suggesting_only_real_codes(value):
+    assume(value not in AWS_REGIONS)
+    (problem,) = problems_of({"PAYMENT_AWS_REGION": value})
+
+    assert "\n" not in problem
+    assert len(problem) - len(repr(value)) <= 170  # three of the longest codes at most: ap-southeast-9 reads 165
+    suggested = problem.split("; ", 1)[1].split(" (all ")[0]
+    assert all(code in AWS_REGIONS for code in re.findall(r"[a-z]{2}(?:-[a-z]+)+-[0-9]", suggested))

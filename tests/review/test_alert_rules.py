@@ -1,4 +1,4 @@
-"""Review rules on alarms (DESIGN rule 7): every alarm reaches a topic encrypted with a key CloudWatch may use.
+"""Review rules on alarms: every alarm reaches a topic encrypted with a key CloudWatch may use.
 
 Each test breaks the real synthesized JSON in one realistic way and shows the review names it.
 """

@@ -100,7 +100,7 @@ def test_a_region_binds_the_partition_it_belongs_to_and_another_region_stays_in_
 
 
 def test_a_deny_of_everything_but_the_root_with_not_principal_fails_naming_cloudwatch_logs(review_app):
-    """The issue's first mistake: it passes every shape rule; the evaluation shows CloudWatch Logs denied."""
+    """A mistake only the evaluation finds: it passes every shape rule; the evaluation shows CloudWatch Logs denied."""
     found = findings(broken(review_app, "a Deny of kms:* to everyone but the account root, with NotPrincipal"),
                      None, None)
     logs = [f for f in found if "CloudWatch Logs kms:Encrypt for log group" in f.message]
@@ -110,7 +110,7 @@ def test_a_deny_of_everything_but_the_root_with_not_principal_fails_naming_cloud
 
 
 def test_an_asymmetric_logs_key_fails_citing_the_page_that_requires_a_symmetric_one(review_app):
-    """The issue's second mistake: customer_master_key_spec RSA_2048 on the logs key."""
+    """A key property no statement shows: customer_master_key_spec RSA_2048 on the logs key."""
     (finding,) = findings(broken(review_app, "the logs key made asymmetric (RSA_2048)"), None, None)
     assert (finding.rule, finding.subject.split(".")[1].rsplit("_", 1)[0]) == ("key-spec", "logs_key")
     assert "RSA_2048" in finding.message and "Encrypt log data in CloudWatch Logs using AWS KMS" in finding.message

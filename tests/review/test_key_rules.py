@@ -95,7 +95,7 @@ def test_every_user_of_a_key_read_around_its_wait_is_named(review_app):
 
 
 def test_a_service_principal_row_requires_its_condition_with_no_wildcard_or_if_exists(review_app, monkeypatch):
-    """Issue 14's alarms statement is one row; the row's condition is then enforced like the logs one."""
+    """The alarms' statement is one row; the row's condition is then enforced like the logs one."""
     topic_key = "kms:EncryptionContext:aws:sns:topicArn"
     monkeypatch.setitem(key_policy.SERVICE_PRINCIPALS, "cloudwatch.amazonaws.com", ServicePrincipal(
         (topic_key,), frozenset({"kms:Decrypt", "kms:GenerateDataKey*"}), "SNS developer guide"))

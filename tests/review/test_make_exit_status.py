@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,7 +20,8 @@ from tests.review.breakages import BREAKAGES, Breakage
 from tests.review.conftest import rewrite_stacks
 
 ROOT = Path(__file__).resolve().parents[2]
-# The issue's own three: the post-mortem's policy, a key open to everyone, the data key read around its wait.
+# Three mistakes a reviewer must not miss: the post-mortem's policy, a key open to everyone, the data key read around
+# its wait.
 MISTAKES = {
     "logs-key-condition": "the post-mortem's logs statement without its condition",
     "key-principal-wildcard": 'a principal {"AWS": "*"}',
@@ -67,6 +69,32 @@ def test_make_review_exits_2_on_a_missing_tree_with_one_error_line_from_the_revi
     status, _, err = made["missing"]
     assert status == 2
     assert err.splitlines()[0].startswith("error: ") and "does not exist" in err
+
+
+# GNU make prints a line of its own whenever it ends with 2; it names the goal that was typed, nothing internal.
+MAKES_OWN_LINE = re.compile(r"make: \*\*\* \[Makefile:[0-9]+: (review|run-local)\] Error 2")
+
+
+def test_after_the_reviews_error_line_make_adds_only_its_one_line_naming_the_goal(made):
+    _, _, err = made["missing"]
+    tool, makes = err.splitlines()
+    assert tool.startswith("error: ")
+    assert MAKES_OWN_LINE.fullmatch(makes).group(1) == "review"
+
+
+@pytest.mark.parametrize("case", ["clean", *sorted(MISTAKES)])
+def test_make_adds_no_line_of_its_own_when_the_review_exits_0_or_1(made, case):
+    _, _, err = made[case]
+    assert "make:" not in err
+
+
+def test_make_run_local_exits_2_on_a_payment_it_cannot_read_with_the_tools_line_and_makes_one(tmp_path):
+    run = make("run-local", f"PAYMENT={tmp_path / 'missing.json'}")
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 2, out[-2000:] + err
+    *_, tool, makes = err.splitlines()
+    assert tool == f"error: {tmp_path / 'missing.json'}: cannot be read (No such file or directory)"
+    assert MAKES_OWN_LINE.fullmatch(makes).group(1) == "run-local"
 
 
 def test_make_run_local_exits_1_when_an_outcome_differs(tmp_path):
