@@ -1,16 +1,30 @@
-"""The deployment package: only handler code, and a hash that changes exactly when the code does."""
+"""The deployment package: handler code and the locked libraries it imports, and a hash that changes exactly when the
+code does."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
+from importlib.metadata import distribution
 from pathlib import Path
 
 import pytest
 
-from payment_constructs.lambda_package import HANDLERS_DIR, build_package, lambda_code_sha256
+from payment_constructs.lambda_package import (
+    HANDLERS_DIR,
+    VENDORED,
+    VendoredFileChangedError,
+    build_package,
+    lambda_code_sha256,
+    vendored_files,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -24,15 +38,46 @@ def entries(package: bytes) -> list[str]:
     return sorted(zipfile.ZipFile(io.BytesIO(package)).namelist())
 
 
-def test_the_package_holds_the_handlers_package_and_nothing_else(handlers_copy):
+def test_the_package_holds_the_handlers_package_and_the_vendored_libraries_and_nothing_else(handlers_copy):
     (handlers_copy / "__pycache__").mkdir()
     (handlers_copy / "__pycache__" / "validation.cpython-311.pyc").write_bytes(b"\0")
     (handlers_copy / "test_validation.py").write_text("def test(): ...\n")
     (handlers_copy / ".hidden.py").write_text("")
     (handlers_copy / "notes.txt").write_text("not code")
     names = entries(build_package(handlers_copy))
-    assert names == sorted(f"handlers/{p.name}" for p in HANDLERS_DIR.glob("*.py"))
+    handlers = sorted(name for name in names if name.startswith("handlers/"))
+    assert handlers == sorted(f"handlers/{p.name}" for p in HANDLERS_DIR.glob("*.py"))
     assert {"handlers/__init__.py", "handlers/validation.py", "handlers/processing.py"} <= set(names)
+    libraries = {name.split("/")[0] for name in names} - {"handlers"}
+    assert libraries == {"phonenumbers", "stdnum", "phonenumberslite-9.0.42.dist-info", "python_stdnum-2.2.dist-info"}
+    assert not [name for name in names if "__pycache__" in name or name.endswith((".pyc", "/RECORD", "/INSTALLER"))]
+
+
+def test_each_vendored_library_is_the_version_pipfile_lock_pins_with_its_licence():
+    locked = json.loads((ROOT / "Pipfile.lock").read_text())["default"]
+    for name in VENDORED:
+        assert f"=={distribution(name).version}" == locked[name]["version"], name
+        assert any("/licenses/" in path for path, _ in vendored_files(name)), name
+
+
+def test_a_vendored_file_changed_after_its_install_is_refused(monkeypatch):
+    installed = distribution("python-stdnum")
+    original = type(installed.files[0]).read_binary
+    monkeypatch.setattr(type(installed.files[0]), "read_binary", lambda file: original(file) + b"# edited\n")
+    with pytest.raises(VendoredFileChangedError, match="differs from its installed record"):
+        list(vendored_files("python-stdnum"))
+
+
+def test_the_packaged_validation_handler_imports_its_libraries_from_the_package(tmp_path):
+    # A clean interpreter (-I: no site-packages, no working directory) with only the extracted zip on its path, as
+    # Lambda's /var/task: a library missing from the zip fails here as it would on AWS.
+    zipfile.ZipFile(io.BytesIO(build_package())).extractall(tmp_path)
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); from handlers import validation, card_values; "
+             "import phonenumbers, stdnum; print(phonenumbers.__file__); print(stdnum.__file__); "
+             "print(validation.contains_card_number('4111 1111 1111 1111'))")
+    shown = subprocess.run([sys.executable, "-I", "-S", "-c", probe, str(tmp_path)], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert shown == [str(tmp_path / "phonenumbers" / "__init__.py"), str(tmp_path / "stdnum" / "__init__.py"), "True"]
 
 
 def test_the_hash_does_not_change_when_only_file_times_change(handlers_copy):
