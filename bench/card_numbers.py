@@ -13,6 +13,7 @@ the function runs. `make test` runs it on a small slice (tests/handlers/test_car
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import statistics
 import sys
@@ -35,6 +36,8 @@ PRICES: Final = {
     "Maestro number; one in ten of those passes Luhn. Keep GTINs as GTIN-14 (a leading 0), as GS1 asks databases to.",
     "behind a '+'": "digits after a '+' that libphonenumber reads as a valid phone number of the country they name "
     "are a phone number, even when they are also an issued card number.",
+    "phone with extension": "a national number with a '#' or ',,' extension is written like a card whose last group "
+    "follows a '#'; a national number names no country libphonenumber could check.",
 }
 FULL_HOSTILE: Final = 1_000
 FULL_BENIGN: Final = 5_000
@@ -93,15 +96,31 @@ def upper_bound(refused: int, count: int) -> float:
 
 
 def worst_case_scan_seconds(runs: int = 3) -> list[tuple[str, float]]:
-    """Median seconds of one scan of each worst input of bench/card_scan.py, at the largest size scanned."""
-    from bench.card_scan import inputs
+    """Median CPU seconds of one scan of each worst input of bench/card_scan.py at the largest size a scan reads, and
+    of validating whole events of many short texts (each text pays the fixed cost of its passes)."""
+    from decimal import Decimal
 
+    from bench.card_scan import inputs
+    from handlers.validation import PaymentValidationError, validate_payment
+
+    def validated(event: object) -> None:
+        with contextlib.suppress(PaymentValidationError):  # refused: it is no payment, only a cost
+            validate_payment(event, max_amount=Decimal(1))
+
+    texts = inputs(MAX_SCAN_CHARACTERS)
+    scans = [(name, lambda text=text: contains_card_number(text)) for name, text in texts.items()]
+    events = {
+        "an event of 18,000 texts '1 1 1 1 1 1 1' (validate_payment)": {"extra": ["1 1 1 1 1 1 1"] * 18_000},
+        "an event of 17,000 texts '+4111111111111' (validate_payment)": {"extra": ["+4111111111111"] * 17_000},
+        "an event of 11,000 texts of times (validate_payment)": {"extra": ["10:30:00, 11:00:00, 12"] * 11_000},
+    }
+    scans += [(name, lambda event=event: validated(event)) for name, event in events.items()]
     timings = []
-    for name, text in inputs(MAX_SCAN_CHARACTERS).items():
+    for name, scan in scans:
         samples = []
         for _ in range(runs):
             started = time.process_time()
-            contains_card_number(text)
+            scan()
             samples.append(time.process_time() - started)
         timings.append((name, statistics.median(samples)))
     return timings
@@ -144,7 +163,8 @@ def render(results: list[ClassResult], hostile: int, benign: int, corpus_digest:
     if timings:
         lines += [
             "",
-            f"## Worst-case scan of one text of {MAX_SCAN_CHARACTERS:,} characters (CPU seconds, median of 3)",
+            f"## Worst cases: one text or one event of at most {MAX_SCAN_CHARACTERS:,} characters read (CPU seconds, "
+            "median of 3)",
             "",
             "| input | seconds |",
             "|---|---|",

@@ -9,14 +9,14 @@ one. docs/card-numbers.md lists the values and what each costs.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Final
-
-import phonenumbers
-from stdnum import ean, iban, luhn, numdb
 
 from handlers.card_schemes import is_issued_card_number
 
@@ -26,15 +26,36 @@ PAN_MAX_DIGITS: Final = 19
 MARK: Final = "x"
 # How values are joined in lists and prose: a value after (or before) one of these and a digit still starts (or ends)
 # a value. Not a single space, dash or dot: those are how a card number's own chunks are joined.
-VALUE_JOINERS: Final = frozenset({", ", "; ", " | ", ",\n", ";\n", "\n"})
+VALUE_JOINERS: Final = frozenset({", ", "; ", " | ", ",\n", ";\n"})
 _JOINERS: Final = tuple(VALUE_JOINERS)
 _BRACKETS: Final = str.maketrans("", "", "[](){}<>\"'")
 _CONTEXT: Final = 8
 
 
 def passes_luhn(digits: str) -> bool:
-    """Whether a string of ASCII digits has a valid Luhn (mod 10) check digit (python-stdnum's Luhn)."""
-    return luhn.checksum(digits) == 0
+    """Whether a string of ASCII digits has a valid Luhn (mod 10) check digit.
+
+    Our own three lines rather than python-stdnum's: the scan reads Luhn from prefix sums (card_numbers.py), which no
+    library offers, and importing stdnum costs a cold start tens of milliseconds. Tests hold both to stdnum's Luhn.
+    """
+    kept = sum(map(int, digits[-1::-2]))
+    doubled = sum(_DOUBLED[int(d)] for d in digits[-2::-2])
+    return (kept + doubled) % 10 == 0
+
+
+_DOUBLED: Final = tuple(2 * d if d < 5 else 2 * d - 9 for d in range(10))  # the Luhn rule for a doubled digit
+
+
+# The libraries are imported on first use: together they cost a cold start over a hundred milliseconds, and most
+# payments hold no text that needs them (docs/card-numbers.md has the figures).
+@functools.cache
+def _stdnum(module: str) -> ModuleType:
+    return importlib.import_module(f"stdnum.{module}")
+
+
+@functools.cache
+def _phonenumbers() -> ModuleType:
+    return importlib.import_module("phonenumbers")
 
 
 def is_card_number(digits: str) -> bool:
@@ -45,7 +66,8 @@ def is_card_number(digits: str) -> bool:
 def starts_a_value(before: str) -> bool:
     """Whether what ends ``before`` lets a value start: a letter or nothing, or a digit and a value joiner.
 
-    Brackets and quotes around values do not count ("[...], 22:00:04"), nor a "+" or "#" that begins the value.
+    Brackets and quotes around values do not count ("[...], 22:00:04"). Mirrored in ends_a_value, where the joiner
+    may be followed by the next value's own mark: "...:346, +1 000000".
     """
     at = len(before)
     while at > 0 and not before[at - 1].isalnum():
@@ -104,14 +126,19 @@ _UUID: Final = re.compile(
 
 # --- IBANs (ISO 13616), electronic or print form; python-stdnum holds the registry and the checks ----------------
 _IBAN_START: Final = re.compile(r"(?<![0-9A-Za-z])([A-Z]{2})[0-9]{2}")
-_IBAN_LENGTHS: Final = {
-    low: 4 + sum(int(count) for count in re.findall(r"(\d+)!", properties["bban"]))
-    for _, low, _, properties, _ in numdb.get("iban").prefixes
-}
+
+
+@functools.cache
+def _iban_lengths() -> dict[str, int]:
+    """Country code -> IBAN length, from the IBAN registry python-stdnum ships."""
+    return {
+        low: 4 + sum(int(count) for count in re.findall(r"(\d+)!", properties["bban"]))
+        for _, low, _, properties, _ in _stdnum("numdb").get("iban").prefixes
+    }
 
 
 def _iban_end(text: str, match: re.Match[str], before: str) -> int | None:
-    length = _IBAN_LENGTHS.get(match.group(1))
+    length = _iban_lengths().get(match.group(1))
     if length is None:
         return None
     at, characters, spaced = match.end(), 4, text[match.end() : match.end() + 1] == " "
@@ -125,7 +152,7 @@ def _iban_end(text: str, match: re.Match[str], before: str) -> int | None:
         characters += 1
     if characters < length or (at < len(text) and text[at].isalnum()):
         return None
-    if not iban.is_valid(text[match.start() : at]) or not _delimited(text, before, at):
+    if not _stdnum("iban").is_valid(text[match.start() : at]) or not _delimited(text, before, at):
         return None
     return at
 
@@ -199,6 +226,7 @@ def _international_phone_end(text: str, match: re.Match[str], before: str) -> in
 
 def is_valid_phone_number(digits: str) -> bool:
     """Whether "+<digits>" is a valid number of the country its code names (Google's libphonenumber metadata)."""
+    phonenumbers = _phonenumbers()
     try:
         return phonenumbers.is_valid_number(phonenumbers.parse("+" + digits))
     except phonenumbers.NumberParseException:
@@ -297,7 +325,7 @@ _USPS_PRINTED: Final = re.compile(r"(?<![0-9])(?<![0-9] )(9[1-5][0-9]{2}(?: [0-9
 
 def _is_usps(match: re.Match[str]) -> bool:
     digits = match.group(1).replace(" ", "")
-    return ean.calc_check_digit(digits[:-1]) == digits[-1]
+    return _stdnum("ean").calc_check_digit(digits[:-1]) == digits[-1]
 
 
 VALUE_KINDS: Final[tuple[ValueKind, ...]] = (

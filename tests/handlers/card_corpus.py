@@ -250,7 +250,7 @@ _BBAN_ALPHABETS: Final = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
 _BBAN_PART: Final = re.compile(r"(\d+)!([nac])")
 
 
-def _iban(rng: Random, country: str | None = None) -> str:
+def valid_iban(rng: Random, country: str | None = None) -> str:
     """A valid IBAN (electronic form) of a country of the registry, national check digits too where stdnum has them."""
     countries = iban_countries()
     country = country or rng.choice(sorted(countries))
@@ -263,12 +263,12 @@ def _iban(rng: Random, country: str | None = None) -> str:
 
 
 def _iban_electronic(rng: Random) -> str:
-    return rng.choice(["", "IBAN ", "iban: ", "pay to "]) + _iban(rng)
+    return rng.choice(["", "IBAN ", "iban: ", "pay to "]) + valid_iban(rng)
 
 
 def _iban_print(rng: Random) -> str:
     """The print form: groups of four after the country code and check digits (EBS 204 / ISO 13616)."""
-    return rng.choice(["", "IBAN ", "iban: ", "pay to "]) + iban.format(_iban(rng))
+    return rng.choice(["", "IBAN ", "iban: ", "pay to "]) + iban.format(valid_iban(rng))
 
 
 # GS1 company prefixes of member organisations (GS1 "GS1 Company Prefix" list), one per country or range.
@@ -323,23 +323,32 @@ def _isbn10(rng: Random) -> str:
     return rng.choice(["", "ISBN ", "ISBN-10: "]) + written
 
 
-_PHONE_TYPES: Final = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE)
+_PHONE_TYPES: Final = {phonenumbers.PhoneNumberType.MOBILE: "mobile",
+                       phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line"}
 
 
-def _phone_number(rng: Random, region: str | None = None) -> phonenumbers.PhoneNumber:
-    """A valid number of a region (libphonenumber): its example number with random digits after its first two."""
+def valid_phone_number(rng: Random, region: str | None = None) -> phonenumbers.PhoneNumber:
+    """A valid number of a region (libphonenumber): its example number's first two digits, then random digits, at one
+    of the lengths the region's metadata allows for that type (so "+62 812 3456 7890" as well as "+62 812 345 678").
+
+    A region whose numbers random digits rarely hit (Vatican City shares +39 with Italy) gives its example number.
+    """
     regions = sorted(phonenumbers.SUPPORTED_REGIONS)
-    while True:
+    for _ in range(20):
         chosen = region or rng.choice(regions)
-        example = phonenumbers.example_number_for_type(chosen, rng.choice(_PHONE_TYPES))
+        number_type = rng.choice(sorted(_PHONE_TYPES))
+        example = phonenumbers.example_number_for_type(chosen, number_type)
         if example is None:
             continue
         national = str(example.national_number)
+        description = getattr(phonenumbers.PhoneMetadata.metadata_for_region(chosen), _PHONE_TYPES[number_type])
+        lengths = [n for n in description.possible_length if n > 2] or [len(national)]
         for _ in range(50):
-            candidate = national[:2] + _digits(rng, len(national) - 2)
+            candidate = national[:2] + _digits(rng, rng.choice(lengths) - 2)
             number = phonenumbers.parse("+" + str(example.country_code) + candidate)
             if phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) == chosen:
                 return number
+    return phonenumbers.example_number(region or rng.choice(regions))
 
 
 def _formatted(number: phonenumbers.PhoneNumber, form: int) -> str:
@@ -347,11 +356,12 @@ def _formatted(number: phonenumbers.PhoneNumber, form: int) -> str:
 
 
 def _phone_national(rng: Random) -> str:
-    return rng.choice(["", "tel ", "call "]) + _formatted(_phone_number(rng), phonenumbers.PhoneNumberFormat.NATIONAL)
+    prefix = rng.choice(["", "tel ", "call "])
+    return prefix + _formatted(valid_phone_number(rng), phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def _phone_international(rng: Random, region: str | None = None) -> str:
-    number = _phone_number(rng, region)
+    number = valid_phone_number(rng, region)
     form = rng.choice([phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.E164])
     return rng.choice(["", "tel ", "call ", "phone: "]) + _formatted(number, form)
 
@@ -359,7 +369,7 @@ def _phone_international(rng: Random, region: str | None = None) -> str:
 def _mobile_of(region: str) -> Generator:
     def generate(rng: Random) -> str:
         while True:
-            number = _phone_number(rng, region)
+            number = valid_phone_number(rng, region)
             if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
                 break
         form = rng.choice([phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.E164])
@@ -369,7 +379,7 @@ def _mobile_of(region: str) -> Generator:
 
 
 def _phone_with_extension(rng: Random) -> str:
-    number = _formatted(_phone_number(rng), rng.choice([phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    number = _formatted(valid_phone_number(rng), rng.choice([phonenumbers.PhoneNumberFormat.INTERNATIONAL,
                                                        phonenumbers.PhoneNumberFormat.NATIONAL]))
     return number + rng.choice([" ext. ", " ext ", " x", " #", ";ext=", ",,"]) + str(rng.randint(1, 99999))
 
