@@ -60,6 +60,12 @@ class ClassResult:
             return self.refused == self.count
         return self.rate <= BENIGN_TARGET
 
+    @property
+    def verdict(self) -> str:
+        if self.meets_target():
+            return "met"
+        return "named price" if self.name in PRICES else "**missed**"
+
 
 def measure(texts: Iterable[Text], detects: Callable[[str], bool] = contains_card_number) -> list[ClassResult]:
     counts: dict[tuple[str, str], list[int]] = {}
@@ -140,22 +146,16 @@ def render(results: list[ClassResult], hostile: int, benign: int, corpus_digest:
         "",
         "| class | texts | refused | recall | target |",
         "|---|---|---|---|---|",
-    ]
-    for result in (r for r in results if r.label == HOSTILE):
-        verdict = "met" if result.meets_target() else ("named price" if result.name in PRICES else "**missed**")
-        lines.append(f"| {result.name} | {result.count} | {result.refused} | {result.rate:.2%} | {verdict} |")
-    lines += [
+        *(f"| {r.name} | {r.count} | {r.refused} | {r.rate:.2%} | {r.verdict} |"
+          for r in results if r.label == HOSTILE),
         "",
         "## Benign texts: false-positive rate (95% upper bound)",
         "",
         "| class | texts | refused | rate | 95% upper bound | target |",
         "|---|---|---|---|---|---|",
+        *(f"| {r.name} | {r.count} | {r.refused} | {r.rate:.3%} | {upper_bound(r.refused, r.count):.3%} | {r.verdict} |"
+          for r in results if r.label == BENIGN),
     ]
-    for result in (r for r in results if r.label == BENIGN):
-        verdict = "met" if result.meets_target() else ("named price" if result.name in PRICES else "**missed**")
-        bound = upper_bound(result.refused, result.count)
-        lines.append(f"| {result.name} | {result.count} | {result.refused} | {result.rate:.3%} | {bound:.3%} "
-                     f"| {verdict} |")
     misses = [r for r in results if not r.meets_target()]
     if misses:
         lines += ["", "## First text of each class off its target", ""]

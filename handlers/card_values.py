@@ -97,6 +97,10 @@ class ValueKind:
     name: str
     pattern: re.Pattern[str]
     judge: Judge
+    needs: str = ""  # a value of this kind holds one of these characters: without any, its pass is skipped
+
+    def may_occur_in(self, text: str) -> bool:
+        return not self.needs or any(character in text for character in self.needs)
 
 
 def _delimited(text: str, before: str, end: int) -> bool:
@@ -277,7 +281,7 @@ def _date_before_time_patterns() -> list[ValueKind]:
             rf"(?<![0-9])(?<![0-9]{s}){_date_pattern(separator)}(?![0-9])(?!{s}[0-9])"
             r"(?=(?:\s+|[T_]|,\s)[0-9]{1,2}:[0-9]{2}:)"
         )
-        kinds.append(ValueKind(f"date before a time ({separator})", pattern, _date_before_time_end))
+        kinds.append(ValueKind(f"date before a time ({separator})", pattern, _date_before_time_end, needs=":"))
     return kinds
 
 
@@ -295,8 +299,8 @@ def _date_range_patterns() -> list[ValueKind]:
         pattern = re.compile(
             rf"(?<![0-9])(?<![0-9]{s}){date}\s*(?:-|–|—|/|\.\.)\s*{date}(?![0-9])(?!{s}[0-9])"
         )
-        kinds.append(ValueKind(f"date range ({separator})", pattern,
-                               _whole(lambda match: all(_is_date(d) for d in _dates_of(match)))))
+        is_range = _whole(lambda match: all(_is_date(d) for d in _dates_of(match)))
+        kinds.append(ValueKind(f"date range ({separator})", pattern, is_range, needs=separator))
     return kinds
 
 
@@ -330,16 +334,16 @@ def _is_usps(match: re.Match[str]) -> bool:
 
 VALUE_KINDS: Final[tuple[ValueKind, ...]] = (
     ValueKind("name of a standard", _STANDARD_NAMES, lambda text, match, before: match.end()),
-    ValueKind("UUID", _UUID, lambda text, match, before: match.end()),
+    ValueKind("UUID", _UUID, lambda text, match, before: match.end(), needs="-"),
     ValueKind("IBAN", _IBAN_START, _iban_end),
-    ValueKind("IPv6 address", _IPV6, _whole(_is_ipv6)),
-    ValueKind("IPv4 address and port", _IPV4_WITH_PORT, _whole(_is_ipv4_with_port)),
-    ValueKind("USPS tracking number", _USPS_PRINTED, _whole(_is_usps)),
+    ValueKind("IPv6 address", _IPV6, _whole(_is_ipv6), needs=":"),
+    ValueKind("IPv4 address and port", _IPV4_WITH_PORT, _whole(_is_ipv4_with_port), needs=":"),
+    ValueKind("USPS tracking number", _USPS_PRINTED, _whole(_is_usps), needs=" "),
     *_date_range_patterns(),
     *_date_before_time_patterns(),
-    ValueKind("time of day", _TIME, _time_end),
-    ValueKind("international phone number", _INTERNATIONAL_PHONE, _international_phone_end),
-    ValueKind("North American phone number", _NANP_PHONE, _nanp_phone_end),
+    ValueKind("time of day", _TIME, _time_end, needs=":"),
+    ValueKind("international phone number", _INTERNATIONAL_PHONE, _international_phone_end, needs="+"),
+    ValueKind("North American phone number", _NANP_PHONE, _nanp_phone_end, needs="(-. "),
 )
 
 
@@ -354,7 +358,8 @@ def set_values_aside(text: str) -> str:
     for _ in range(2):
         before = text
         for kind in VALUE_KINDS:
-            text = _set_aside(text, kind)
+            if kind.may_occur_in(text):
+                text = _set_aside(text, kind)
         if text == before:
             break
     return text
