@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import unicodedata
 from random import Random
 from urllib.parse import quote
@@ -514,10 +515,15 @@ def _brute_force_reads_a_card(form: str) -> bool:
                 one_number = len(widths) <= 2 or (
                     len(set(widths[1:-1])) == 1 and widths[0] <= widths[1] and widths[-1] <= widths[1]
                 )
+                # A list separator (";" or "|", spaced or not, or a comma and whitespace) is never inside one number.
+                one_number = one_number and not any(LIST_SEPARATOR.fullmatch(s) for s in separators[start : end - 1])
                 readable = (whole or one_number) and PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS
                 if readable and is_issued_card_number(digits) and passes_luhn(digits):
                     return True
     return False
+
+
+LIST_SEPARATOR = re.compile(r"\s*[;|]\s*|,\s+")
 
 
 @PROPERTY_SETTINGS
@@ -527,6 +533,7 @@ def _brute_force_reads_a_card(form: str) -> bool:
         max_size=80,
     )
 )
+@example(text="0:251052538596;\u0663777")  # a Mastercard number across a ";": a list, not one number
 def test_the_linear_scan_agrees_with_checking_every_stretch_of_groups(text: str) -> None:
     assert contains_card_number(text) == brute_force_contains_card_number(text), ascii(text)
 
