@@ -29,6 +29,8 @@ MARK: Final = "x"
 VALUE_JOINERS: Final = frozenset({", ", "; ", " | ", ",\n", ";\n"})
 _JOINERS: Final = tuple(VALUE_JOINERS)
 _BRACKETS: Final = str.maketrans("", "", "[](){}<>\"'")
+_OPENING: Final = frozenset("([{")
+_CLOSING: Final = frozenset(")]}")
 _CONTEXT: Final = 8
 
 
@@ -66,13 +68,14 @@ def is_card_number(digits: str) -> bool:
 def starts_a_value(before: str) -> bool:
     """Whether what ends ``before`` lets a value start: a letter or nothing, or a digit and a value joiner.
 
-    Brackets and quotes around values do not count ("[...], 22:00:04"). Mirrored in ends_a_value, where the joiner
-    may be followed by the next value's own mark: "...:346, +1 000000".
+    An opening bracket right before it starts a value too ("[2024-01-15 ..."), and brackets and quotes around a
+    joiner do not count ("[...], 22:00:04"). Mirrored in ends_a_value (a closing bracket right after a value ends it),
+    where the joiner may be followed by the next value's own mark: "...:346, +1 000000".
     """
     at = len(before)
     while at > 0 and not before[at - 1].isalnum():
         at -= 1
-    if at == 0 or before[at - 1].isalpha():
+    if at == 0 or before[at - 1].isalpha() or before[-1:] in _OPENING:
         return True
     return before[at:].translate(_BRACKETS).endswith(_JOINERS)
 
@@ -82,7 +85,7 @@ def ends_a_value(after: str) -> bool:
     at = 0
     while at < len(after) and not after[at].isalnum():
         at += 1
-    if at == len(after) or after[at].isalpha():
+    if at == len(after) or after[at].isalpha() or after[:1] in _CLOSING:
         return True
     return after[:at].translate(_BRACKETS).startswith(_JOINERS)
 
@@ -215,15 +218,17 @@ def _phone_end(text: str, before: str, ends: tuple[int, int]) -> int | None:
 
 
 def _international_phone_end(text: str, match: re.Match[str], before: str) -> int | None:
-    """A "+" number of 7-15 digits (E.164), unless its digits are an issued card number and not a valid phone number.
+    """A "+" number of 7-15 digits (E.164), unless its digits are an issued card number and not a valid phone number;
+    16 or 17 digits only when a valid phone number.
 
     When the digits are both (a 13-digit Visa number is also a German mobile number, "+49 15..."), libphonenumber's
     metadata decides: the "+" says a phone number was meant.
     """
     digits = re.sub(r"[^0-9]", "", match.group(1))
-    if not 7 <= len(digits) <= 15:
+    if not 7 <= len(digits) <= 17:
         return None
-    if is_card_number(digits) and not is_valid_phone_number(digits):
+    # E.164 allows 15 digits; libphonenumber knows national plans with longer numbers ("+49 30 5175900966898").
+    if (len(digits) > 15 or is_card_number(digits)) and not is_valid_phone_number(digits):
         return None
     return _phone_end(text, before, (match.end(), match.end(1)))
 
@@ -279,7 +284,7 @@ def _date_before_time_patterns() -> list[ValueKind]:
         s = re.escape(separator)
         pattern = re.compile(
             rf"(?<![0-9])(?<![0-9]{s}){_date_pattern(separator)}(?![0-9])(?!{s}[0-9])"
-            r"(?=(?:\s+|[T_]|,\s)[0-9]{1,2}:[0-9]{2}:)"
+            r"(?=(?:\s+|[T_]|,\s)[0-9]{1,2}:[0-9]{2}(?![0-9]))"
         )
         kinds.append(ValueKind(f"date before a time ({separator})", pattern, _date_before_time_end, needs=":"))
     return kinds
@@ -304,15 +309,15 @@ def _date_range_patterns() -> list[ValueKind]:
     return kinds
 
 
-# A time of day, with an optional fraction and UTC offset (at most +14:00, minutes below 60).
+# A time of day, with optional seconds, fraction and UTC offset (at most +14:00, minutes below 60).
 _TIME: Final = re.compile(
-    r"(?<![0-9])(?<![0-9]:)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:[.,][0-9]{1,9})?"
+    r"(?<![0-9])(?<![0-9]:)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]{1,9})?)?"
     r"(\s?(?:Z|[+-](?:0[0-9]|1[0-4])(?::?[0-5][0-9])?))?(?![0-9])(?!:[0-9])"
 )
 
 
 def _time_end(text: str, match: re.Match[str], before: str) -> int | None:
-    hours, minutes, seconds = (int(value) for value in match.group(1, 2, 3))
+    hours, minutes, seconds = (int(value or 0) for value in match.group(1, 2, 3))
     if not (hours <= 24 and minutes <= 59 and seconds <= 60):
         return None
     offset_start = match.start(4) if match.group(4) else match.end()

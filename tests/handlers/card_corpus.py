@@ -227,10 +227,7 @@ def _beside_expiry(rng: Random) -> str:
 
 
 def _behind_a_plus(rng: Random) -> str:
-    number = _card_number(rng, tuple(row for row in ISSUER_RANGES if min(row.lengths) <= 15))
-    while len(number) > 15:
-        number = _card_number(rng, tuple(row for row in ISSUER_RANGES if min(row.lengths) <= 15))
-    return rng.choice(["", "tel ", "call: ", "x, "]) + "+" + number
+    return rng.choice(["", "tel ", "call: ", "x, "]) + "+" + _card_number(rng)
 
 
 # --- benign values --------------------------------------------------------------------------------------------------
