@@ -36,7 +36,7 @@ _PROCESS_STATE = threading.Lock()
 
 
 class HandlerSandbox:
-    """One function version's code: its extracted zip and the modules imported from it."""
+    """One function version's code: its zip and the modules imported from it."""
 
     def __init__(self, code: bytes, handler: str) -> None:
         module_name, _, function_name = handler.rpartition(".")
