@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from typing import Any, Final
 
-from handlers.card_numbers import MAX_SCAN_CHARACTERS, PAN_MAX_DIGITS, contains_card_number
+from handlers.card_numbers import (
+    MAX_SCAN_CHARACTERS,
+    PAN_MAX_DIGITS,
+    ScanBudget,
+    TextTooLongError,
+    contains_card_number,
+)
 from handlers.contract import DEFAULT_MAX_AMOUNT, MAX_AMOUNT_ENV
 from handlers.currencies import MINOR_UNITS
 
@@ -200,11 +206,13 @@ def validate_payment(event: Any, *, max_amount: Decimal) -> Payment:
 
 
 def _reject_card_numbers(event: Any, problems: _Problems) -> None:
+    # One budget for the whole event: decoding and Unicode normalization can lengthen what is read.
+    budget = ScanBudget(MAX_EVENT_CHARACTERS)
     try:
-        found = [path for path, text in _scalars_and_keys(event) if contains_card_number(text)]
-    except _TooLargeToScan:
-        problems.add(_EVENT, f"holds more than {MAX_EVENT_CHARACTERS} characters, more than Step Functions passes "
-                             "between states; it was not checked")
+        found = [path for path, text in _scalars_and_keys(event) if contains_card_number(text, budget)]
+    except (_TooLargeToScan, TextTooLongError):
+        problems.add(_EVENT, f"holds more than {MAX_EVENT_CHARACTERS} characters to read (as written, decoded and "
+                             "normalized), more than Step Functions passes between states; it was not checked")
         return
     for path in found:
         if problems.full:

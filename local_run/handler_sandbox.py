@@ -2,7 +2,11 @@
 
 The code is imported from the zip that would be deployed, not from the
 working tree, so a file missing from the package fails here as it would on
-AWS. The zip's top-level packages (``handlers``) may also be imported by the
+AWS. It is imported from the zip itself (zipimport), not from a copy
+extracted file by file: the package holds the handlers' vendored libraries,
+hundreds of files, and a sandbox is created by whichever worker thread
+invokes the function first, where a slow extraction raced an interrupted
+run's clean-up. The zip's top-level packages (``handlers``) may also be imported by the
 caller from the working tree (the handler tests do), so while a sandbox runs
 it swaps its own modules into ``sys.modules`` under those names and puts
 everything back afterwards. Modules stay loaded between invocations, like a
@@ -24,7 +28,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
 
@@ -32,7 +36,7 @@ _PROCESS_STATE = threading.Lock()
 
 
 class HandlerSandbox:
-    """One function version's code: its extracted zip and the modules imported from it."""
+    """One function version's code: its zip and the modules imported from it."""
 
     def __init__(self, code: bytes, handler: str) -> None:
         module_name, _, function_name = handler.rpartition(".")
@@ -41,10 +45,10 @@ class HandlerSandbox:
         self._module_name = module_name
         self._function_name = function_name
         self._directory = tempfile.TemporaryDirectory(prefix="local-run-lambda-")
-        self.root = Path(self._directory.name)
+        self.root = Path(self._directory.name) / "package.zip"  # on sys.path, as Lambda's /var/task is
+        self.root.write_bytes(code)
         with zipfile.ZipFile(io.BytesIO(code)) as archive:
-            archive.extractall(self.root)
-        self._top_level = _top_level_names(self.root)
+            self._top_level = _top_level_names(archive.namelist())
         self._modules: dict[str, ModuleType] = {}
 
     def call(self, event: Any, context: Any, environment: Mapping[str, str]) -> Any:
@@ -99,6 +103,7 @@ def _environment(variables: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _top_level_names(root: Path) -> frozenset[str]:
-    names = {path.stem if path.suffix == ".py" else path.name for path in root.iterdir()}
+def _top_level_names(paths: list[str]) -> frozenset[str]:
+    names = {PurePosixPath(path).parts[0] for path in paths}
+    names = {name.removesuffix(".py") for name in names}
     return frozenset(name for name in names if name.isidentifier())

@@ -123,7 +123,8 @@ class LambdaRouter:
             self.function_logs.append(FunctionLog(function.function_name, tuple(records), failed))
 
     def close(self) -> None:
-        for sandbox in self._sandboxes.values():
+        # A snapshot: after Ctrl-C a worker thread may still be adding a sandbox while the run closes.
+        for sandbox in list(self._sandboxes.values()):
             sandbox.close()
         self._sandboxes.clear()
 

@@ -90,3 +90,14 @@ def ledger(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ledger]:
     monkeypatch.setattr(processing, "_dynamodb_client", lambda: dynamodb)
     yield Ledger(dynamodb, table_name)
     dynamodb.delete_table(TableName=table_name)
+
+
+# The labelled corpus's first texts of every class (tests/handlers/card_corpus.py): generated once per session.
+CARD_CORPUS_SLICE_PER_CLASS = 10
+
+
+@pytest.fixture(scope="session")
+def card_corpus_slice() -> list[Any]:
+    from tests.handlers.card_corpus import corpus
+
+    return list(corpus(CARD_CORPUS_SLICE_PER_CLASS, CARD_CORPUS_SLICE_PER_CLASS))

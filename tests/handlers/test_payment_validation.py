@@ -466,6 +466,10 @@ def test_an_amount_with_more_places_than_its_currency_is_rejected_not_rounded() 
         pytest.param({"extra": [""] * MAX_EVENT_CHARACTERS}, id="many-empty-strings"),
         pytest.param({"extra": [[]] * MAX_EVENT_CHARACTERS}, id="many-empty-lists"),
         pytest.param({"extra": {f"k{i}": 1 for i in range(MAX_EVENT_CHARACTERS // 4)}}, id="many-keys"),
+        # Under the limit as written, over it once NFKC writes each ligature as 18 letters.
+        pytest.param({"extra": ["\ufdfa" * 200] * 80}, id="many-strings-nfkc-lengthens"),
+        # Under the limit as written, over it read twice (as written and percent-decoded).
+        pytest.param({"extra": ["%20" * 1000] * 80}, id="many-strings-read-decoded-too"),
     ],
 )
 def test_an_event_larger_than_step_functions_carries_is_refused_unscanned(overrides: dict[str, Any]) -> None:
