@@ -41,7 +41,7 @@ export PIP_EXTRA_INDEX_URL := https://pypi.org/simple
 
 # The output folder: $CDKTF_OUTDIR if set (as cdktf itself honours it), else cdktf.out.
 OUTDIR := $(or $(CDKTF_OUTDIR),cdktf.out)
-# tools/synth.py runs the app directly, as `cdktf synth` would run it (same output, tests/test_synth_identity.py),
+# tools/synth.py runs the app directly, as `cdktf synth` would run it (same output, tests/synth_speed/test_synth_identity.py),
 # without the CLI's own start-up; not at all when nothing that affects the output changed (tools/synth_inputs.py);
 # one synth of a folder at a time, written aside and swapped in whole. `$(SYNTH) -- CMD` then runs CMD holding the
 # folder's lock, so CMD reads the synth just checked even while another make synth waits.
@@ -54,7 +54,7 @@ quiet_on_interrupt = trap 'interrupted=1' INT; $(1) || { status=$$?; test -n "$$
 synth: deps
 	@$(call quiet_on_interrupt,$(SYNTH))
 
-# tests/review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
+# tests/synth_review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
 test: deps $(CHECKOV_TOOL)
 	$(PY) -m pytest
 

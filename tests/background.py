@@ -66,26 +66,26 @@ def start_app_synth(label: str, base: Path, *, optimizations: bool, engine: str 
 
 
 def start_probe_deploy(base: Path) -> BackgroundJob:
-    """`cdktf deploy encryption app` of tests/state_probe_app.py in a scratch project under base/deploy, then the
-    switch to CDK Terrain and back (tests/probe_deploys.py); state in base/state."""
+    """`cdktf deploy encryption app` of tests/payment_constructs/state_probe_app.py in a scratch project under base/deploy, then the
+    switch to CDK Terrain and back (tests/payment_constructs/state_probe_deploys.py); state in base/state."""
     project = base / "deploy" / "project"
     project.mkdir(parents=True)
     (project / "cdktf.json").write_text(json.dumps({
         "language": "python",
-        "app": f"{sys.executable} -m tests.state_probe_app",
+        "app": f"{sys.executable} -m tests.payment_constructs.state_probe_app",
         "terraformProviders": [],
         "sendCrashReports": "false",
     }))
-    command = [sys.executable, "-m", "tests.probe_deploys", str(base / "deploy")]
+    command = [sys.executable, "-m", "tests.payment_constructs.state_probe_deploys", str(base / "deploy")]
     env = _environment(base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT)
     return _start("cdktf deploy of the state probe (then the engine switch)", base / "deploy", command, project, env)
 
 
 def start_review_fixture(base: Path) -> BackgroundJob:
-    """tests/review/fixture_repo.py: a git repository of this project with reviewable commits, each synthesized."""
+    """tests/synth_review/fixture_repo.py: a git repository of this project with reviewable commits, each synthesized."""
     folder = base / "review-fixture"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_")) and k != "PYTHONPATH"}
-    return _start("review fixture repository", folder, [sys.executable, "-m", "tests.review.fixture_repo", str(folder)],
+    return _start("review fixture repository", folder, [sys.executable, "-m", "tests.synth_review.fixture_repo", str(folder)],
                   ROOT, env)
 
 
@@ -94,5 +94,5 @@ def start_probe_synth(base: Path) -> BackgroundJob:
     outdir = base / "direct" / "project" / "cdktf.out"
     outdir.parent.mkdir(parents=True)
     env = _environment(base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT, CDKTF_OUTDIR=str(outdir))
-    return _start("direct synth of the state probe", outdir, [sys.executable, "-m", "tests.state_probe_app"],
+    return _start("direct synth of the state probe", outdir, [sys.executable, "-m", "tests.payment_constructs.state_probe_app"],
                   outdir.parent, env)

@@ -32,7 +32,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 # The suite's own synth runs on the engine PAYMENT_CDK_ENGINE names (cdktf by default), as main.py does;
-# tests/test_engines.py compares the two engines in child processes.
+# tests/cdk_engine/test_engines.py compares the two engines in child processes.
 cdk_engine.use(cdk_engine.chosen())
 
 # Not the defaults, so a test can tell a value that came from settings from one that was hard-coded.
@@ -50,12 +50,12 @@ BACKGROUND_JOBS = pytest.StashKey[dict[str, background.BackgroundJob]]()
 BACKGROUND_BASE = pytest.StashKey[Path]()
 # Which background jobs each test module needs; they start only if one of its tests is selected.
 JOBS_OF_MODULE = {
-    "tests/test_synth_identity.py": ("stock_synth", "fast_synth", "cdktn_stock_synth", "cdktn_fast_synth"),
-    "tests/test_engines.py": ("fast_synth", "cdktn_fast_synth"),
-    "tests/review/test_review_cdktn.py": ("cdktn_fast_synth",),
-    "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
-    "tests/test_engine_switch.py": ("probe_deploy",),
-    "tests/review/test_review_revisions.py": ("review_fixture",),
+    "tests/synth_speed/test_synth_identity.py": ("stock_synth", "fast_synth", "cdktn_stock_synth", "cdktn_fast_synth"),
+    "tests/cdk_engine/test_engines.py": ("fast_synth", "cdktn_fast_synth"),
+    "tests/synth_review/test_review_cdktn.py": ("cdktn_fast_synth",),
+    "tests/payment_constructs/test_state_deploy.py": ("probe_deploy", "probe_synth"),
+    "tests/cdk_engine/test_engine_switch.py": ("probe_deploy",),
+    "tests/synth_review/test_review_revisions.py": ("review_fixture",),
 }
 
 
@@ -63,12 +63,12 @@ JOBS_OF_MODULE = {
 # With CI set (CI=true, as CI services and .ci/run set it), a skip of any of these fails the run. Test id prefix ->
 # what CI provides.
 REQUIRED_IN_CI = {
-    "tests/test_state_deploy.py::": "terraform and the cdktf CLI",
-    "tests/test_engine_switch.py::": "terraform and the cdktf CLI",
-    "tests/test_synth_command.py::test_the_arn_of_a_stack_never_deployed": "terraform",
-    "tests/fast_synth/test_lazy_jsii_index.py::test_derived_tarball_is_the_original": "the time provider",
-    "tests/fast_synth/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
-    "tests/fast_synth/test_lazy_jsii_index.py::test_files_of_a_build_in_progress": "the time provider",
+    "tests/payment_constructs/test_state_deploy.py::": "terraform and the cdktf CLI",
+    "tests/cdk_engine/test_engine_switch.py::": "terraform and the cdktf CLI",
+    "tests/tools/test_synth_command.py::test_the_arn_of_a_stack_never_deployed": "terraform",
+    "tests/synth_speed/test_lazy_jsii_index.py::test_derived_tarball_is_the_original": "the time provider",
+    "tests/synth_speed/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
+    "tests/synth_speed/test_lazy_jsii_index.py::test_files_of_a_build_in_progress": "the time provider",
 }
 
 
@@ -136,7 +136,7 @@ def background_jobs(request: pytest.FixtureRequest) -> dict[str, background.Back
 
 
 def synthesize(settings: Settings, outdir: Path, steps: Sequence[Any] | None = None) -> SynthesizedApp:
-    """Synthesize as main.py does, fast path included (tests/fast_synth proves it changes nothing in the output;
+    """Synthesize as main.py does, fast path included (tests/synth_speed proves it changes nothing in the output;
     PAYMENT_SYNTH_OPTIMIZATIONS=off runs the suite on stock imports). `steps`: another step list than the app's."""
     gc_was_enabled = gc.isenabled()
     fast_synth.enable()
