@@ -37,13 +37,13 @@ endif
 # package (over a hundred lines per install). We install from PyPI (Pipfile's source), so PyPI is the extra index.
 export PIP_EXTRA_INDEX_URL := https://pypi.org/simple
 
-.PHONY: synth test lint deps clean
+.PHONY: synth test test-fast test-cdktn lint deps clean
 
 # The output folder: $CDKTF_OUTDIR if set (as cdktf itself honours it), else cdktf.out.
 OUTDIR := $(or $(CDKTF_OUTDIR),cdktf.out)
-# tools/synth.py runs the app directly, as `cdktf synth` would run it (same output, tests/synth_speed/test_synth_identity.py),
-# without the CLI's own start-up; not at all when nothing that affects the output changed (tools/synth_inputs.py);
-# one synth of a folder at a time, written aside and swapped in whole. `$(SYNTH) -- CMD` then runs CMD holding the
+# tools/synth.py runs the app directly, as `cdktf synth` would run it (same output,
+# tests/synth_speed/test_synth_identity.py), without the CLI's own start-up; not at all when nothing that affects the
+# output changed (tools/synth_inputs.py); one synth of a folder at a time, written aside and swapped in whole. `$(SYNTH) -- CMD` then runs CMD holding the
 # folder's lock, so CMD reads the synth just checked even while another make synth waits.
 SYNTH := $(PY) tools/synth.py --outdir $(OUTDIR)
 # Ctrl-C reaches make, the recipe's shell and the command alike. The command prints its one line and exits 130; the
@@ -54,9 +54,19 @@ quiet_on_interrupt = trap 'interrupted=1' INT; $(1) || { status=$$?; test -n "$$
 synth: deps
 	@$(call quiet_on_interrupt,$(SYNTH))
 
+# make test: every test, on every core (pytest-xdist; the slow child processes start once, tests/conftest.py).
 # tests/synth_review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
+# make test-fast: all but the tests marked slow (real make, synth, checkov, git and deploy processes), for the
+# edit-and-run loop; make test and CI run everything.
+# make test-cdktn: every test that reads a synth of the app (marked `engine`) again, on CDK Terrain; CI runs it too.
 test: deps $(CHECKOV_TOOL)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
+
+test-fast: deps
+	$(PY) -m pytest -m "not slow"
+
+test-cdktn: deps $(CHECKOV_TOOL)
+	PAYMENT_CDK_ENGINE=cdktn $(PY) -m pytest -n auto -m engine
 
 lint: deps
 	$(VENV)/bin/ruff check .
@@ -78,7 +88,7 @@ $(CDKTN_SYNCED): $(VENV)/.synced
 ifeq ($(PAYMENT_CDK_ENGINE),cdktn)
 deps: $(CDKTN_SYNCED)
 endif
-test: $(CDKTN_SYNCED)
+test test-cdktn: $(CDKTN_SYNCED)
 node_modules/.installed: package-lock.json
 $(CHECKOV_TOOL): tools/checkov-requirements.txt
 

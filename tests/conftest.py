@@ -6,16 +6,17 @@ cdktf is imported inside the fixtures, not at module level, so the handler tests
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import signal
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 
 import cdk_engine
 from payment_constructs.naming import Names
@@ -46,8 +47,9 @@ TEST_ENVIRONMENT = {
 }
 
 
-BACKGROUND_JOBS = pytest.StashKey[dict[str, background.BackgroundJob]]()
-BACKGROUND_BASE = pytest.StashKey[Path]()
+BACKGROUND = pytest.StashKey[background.Jobs]()
+BACKGROUND_BASE = "background_base"
+JOB_LIST = "jobs.json"
 # Which background jobs each test module needs; they start only if one of its tests is selected.
 JOBS_OF_MODULE = {
     "tests/synth_speed/test_synth_identity.py": ("stock_synth", "fast_synth", "cdktn_stock_synth", "cdktn_fast_synth"),
@@ -56,6 +58,17 @@ JOBS_OF_MODULE = {
     "tests/payment_constructs/test_state_deploy.py": ("probe_deploy", "probe_synth"),
     "tests/cdk_engine/test_engine_switch.py": ("probe_deploy",),
     "tests/synth_review/test_review_revisions.py": ("review_fixture",),
+}
+STARTERS = {
+    "stock_synth": lambda jobs: background.start_app_synth(jobs, "stock_synth", optimizations=False),
+    "fast_synth": lambda jobs: background.start_app_synth(jobs, "fast_synth", optimizations=True),
+    "cdktn_stock_synth": lambda jobs: background.start_app_synth(jobs, "cdktn_stock_synth", optimizations=False,
+                                                                 engine="cdktn"),
+    "cdktn_fast_synth": lambda jobs: background.start_app_synth(jobs, "cdktn_fast_synth", optimizations=True,
+                                                                engine="cdktn"),
+    "probe_deploy": background.start_probe_deploy,
+    "probe_synth": background.start_probe_synth,
+    "review_fixture": background.start_review_fixture,
 }
 
 
@@ -70,18 +83,13 @@ REQUIRED_IN_CI = {
     "tests/synth_speed/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
     "tests/synth_speed/test_lazy_jsii_index.py::test_files_of_a_build_in_progress": "the time provider",
 }
+# Fixtures whose value comes from a synth of the app: a test that uses one depends on the engine that synthesized it,
+# and is marked `engine` (CI runs those on CDK Terrain too: `make test-cdktn`).
+SYNTH_FIXTURES = frozenset({"synthesized", "recorder_synthesized", "dev_synthesized"})
 
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-# In CI every property runs one fixed set of examples (derandomized): a landing must not turn red by the chance draw of
-# a rare example (the card-number rule's documented trade-offs are such), while developers' runs keep exploring new
-# examples and a counterexample they find is kept as an example test.
-hypothesis_settings.register_profile("ci", derandomize=True)
-if running_in_ci():
-    hypothesis_settings.load_profile("ci")
 
 
 def required_in_ci(nodeid: str) -> str | None:
@@ -99,40 +107,69 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.longrepr = f"skipped in CI, which provides {needs} and relies on this test: {reason}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SYNTH_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.engine)
+
+
+def is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The process that owns the background jobs (pytest, or xdist's controller) makes their folder."""
+    if not is_xdist_worker(config):
+        config.stash[BACKGROUND] = background.Jobs(Path(tempfile.mkdtemp(prefix="background-")))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # pytest-xdist: tell each worker where the jobs write
+    node.workerinput[BACKGROUND_BASE] = str(node.config.stash[BACKGROUND].base)
+
+
+def start_background_jobs(config: pytest.Config, nodeids: list[str]) -> None:
+    """Start the slow child processes the selected tests need, before any test runs, and list them for the
+    workers."""
+    jobs = config.stash[BACKGROUND]
+    if (jobs.base / JOB_LIST).exists():
+        return  # every xdist worker reports the same collection; the first report starts them
+    wanted = sorted({job for nodeid in nodeids for job in JOBS_OF_MODULE.get(nodeid.split("::")[0], ())})
+    started = {name: STARTERS[name](jobs) for name in wanted}
+    listing = {name: {"label": job.label, "folder": str(job.folder), "record": str(job.record)}
+               for name, job in started.items()}
+    (jobs.base / f".{JOB_LIST}").write_text(json.dumps(listing))
+    (jobs.base / f".{JOB_LIST}").rename(jobs.base / JOB_LIST)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the slow child processes the selected tests need, before any test runs."""
-    wanted = {job for item in session.items for job in JOBS_OF_MODULE.get(item.nodeid.split("::")[0], ())}
-    if not wanted:
-        return
-    base = Path(tempfile.mkdtemp(prefix="background-"))
-    starters = {
-        "stock_synth": lambda: background.start_app_synth("stock", base, optimizations=False),
-        "fast_synth": lambda: background.start_app_synth("fast", base, optimizations=True),
-        "cdktn_stock_synth": lambda: background.start_app_synth(
-            "cdktn-stock", base, optimizations=False, engine="cdktn"
-        ),
-        "cdktn_fast_synth": lambda: background.start_app_synth("cdktn-fast", base, optimizations=True, engine="cdktn"),
-        "probe_deploy": lambda: background.start_probe_deploy(base),
-        "probe_synth": lambda: background.start_probe_synth(base),
-        "review_fixture": lambda: background.start_review_fixture(base),
-    }
-    session.config.stash[BACKGROUND_JOBS] = {job: starters[job]() for job in sorted(wanted)}
-    session.config.stash[BACKGROUND_BASE] = base
+    if not is_xdist_worker(session.config):
+        start_background_jobs(session.config, [item.nodeid for item in session.items])
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
+    start_background_jobs(node.config, ids)
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    for job in session.config.stash.get(BACKGROUND_JOBS, {}).values():
-        if job.process.poll() is None:
-            job.process.kill()
-            job.process.wait()
-    if BACKGROUND_BASE in session.config.stash:
-        shutil.rmtree(session.config.stash[BACKGROUND_BASE], ignore_errors=True)
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if BACKGROUND in config.stash:
+        jobs = config.stash[BACKGROUND]
+        jobs.stop()
+        shutil.rmtree(jobs.base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def background_jobs(request: pytest.FixtureRequest) -> dict[str, background.BackgroundJob]:
-    return request.config.stash[BACKGROUND_JOBS]
+def background_jobs(pytestconfig: pytest.Config) -> dict[str, background.BackgroundJob]:
+    base = (Path(pytestconfig.workerinput[BACKGROUND_BASE]) if is_xdist_worker(pytestconfig)
+            else pytestconfig.stash[BACKGROUND].base)
+    listing = base / JOB_LIST
+    deadline = time.monotonic() + 60
+    while not listing.exists():
+        assert time.monotonic() < deadline, f"no {listing}: the background jobs were never started"
+        time.sleep(0.05)
+    return {name: background.BackgroundJob(entry["label"], Path(entry["folder"]), Path(entry["record"]))
+            for name, entry in json.loads(listing.read_text()).items()}
 
 
 def synthesize(settings: Settings, outdir: Path, steps: Sequence[Any] | None = None) -> SynthesizedApp:

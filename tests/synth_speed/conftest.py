@@ -20,10 +20,6 @@ if str(REPO_ROOT) not in sys.path:
 from synth_speed import fast_synth  # noqa: E402  (needs the repo root on sys.path)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: runs CDKTF synthesis in subprocesses (about 20 s)")
-
-
 @pytest.fixture
 def fast_synth_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     """fast_synth with the environment unset, undone after the test with GC back as it was."""
