@@ -179,10 +179,12 @@ else
 # `make review REVIEW_OUTDIR=<tree>` reviews a synthesized tree from elsewhere (a CI artefact) as it is, unsynthesized.
 # BASE=<git revision>: review the change from that revision instead (synthesized in a throw-away worktree);
 # PAYMENT_REVIEW_ALLOW_REPLACE=<stack>/<address>,... accepts destructive changes by name.
+# REVIEW_CHECKOV=<path>: another checkov than the tool venv's (the exit-status tests use a stand-in).
 REVIEW_OUTDIR ?= $(OUTDIR)
 review_lock = $(if $(filter $(OUTDIR),$(REVIEW_OUTDIR)),$(SYNTH) --)
 review: deps $(CHECKOV_TOOL)
-	@$(call keep_status,$(review_lock),$(PY) -m synth_review --outdir $(REVIEW_OUTDIR) $(if $(BASE),--base '$(BASE)'))
+	@$(call keep_status,$(review_lock),$(PY) -m synth_review --outdir $(REVIEW_OUTDIR) \
+		$(if $(REVIEW_CHECKOV),--checkov '$(REVIEW_CHECKOV)') $(if $(BASE),--base '$(BASE)'))
 
 run-local: deps
 	@$(call keep_status,$(SYNTH) --,$(PY) -m local_run --outdir $(OUTDIR) $(if $(PAYMENT),--payment $(PAYMENT)))

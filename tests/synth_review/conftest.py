@@ -6,18 +6,53 @@ actually writes, not a hand-made miniature.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from synth_review import cli as review_cli
 from synth_review.checkov_gate import CHECKOV
 from synth_review.rules import findings
 from synth_review.synthesized import Block, Stack, SynthesizedApp, load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What one run of the review ended with and printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def review_process(outdir: Path, *args: str, cwd: Path = ROOT, env: Mapping[str, str] | None = None) -> Reviewed:
+    """`python -m synth_review` in a process of its own, as a reviewer runs it: for what only a process shows (its
+    entry point, its PATH, a signal, the checkout it runs in)."""
+    done = subprocess.run([sys.executable, "-m", "synth_review", "--outdir", str(outdir), *args], cwd=cwd,
+                          env=None if env is None else dict(env), capture_output=True, text=True, timeout=600,
+                          check=False)
+    return Reviewed(done.returncode, done.stdout, done.stderr)
+
+
+def review_in_process(outdir: Path, *args: str) -> Reviewed:
+    """The review's main() in this process: the verdict, the output and the exit status a process would give, without
+    the start-up of one."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        returncode = review_cli.main(["--outdir", str(outdir), *args])
+    return Reviewed(returncode, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

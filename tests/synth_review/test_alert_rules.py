@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from synth_review.alerts import ALARM, EVENT_TARGET, TOPIC, TOPIC_POLICY, alert_findings
-from tests.synth_review.conftest import edit_policy, first, rewrite_stack, statement
-from tests.synth_review.test_review_command import review
+from tests.synth_review.conftest import edit_policy, first, review_in_process, rewrite_stack, statement
 
 CLOUDWATCH_GRANT = "CloudWatchAlarmsPublishToAlertsTopic"
 EVENTS_GRANT = "EventBridgeDeliversToAlertsTopic"
@@ -42,8 +41,8 @@ def test_stripping_the_cloudwatch_grant_from_the_alerts_key_policy_is_caught(rev
     assert any("cloudwatch.amazonaws.com" in f.message for f in alert_findings(review_app))
 
 
-def test_make_review_exits_1_when_the_cloudwatch_grant_is_stripped_from_the_alerts_key(outdir_copy: Path,
-                                                                                       passing_checkov):
+def test_the_review_exits_1_when_the_cloudwatch_grant_is_stripped_from_the_alerts_key(outdir_copy: Path,
+                                                                                     passing_checkov):
     import json
 
     def strip(document):
@@ -54,7 +53,7 @@ def test_make_review_exits_1_when_the_cloudwatch_grant_is_stripped_from_the_aler
                 key["policy"] = json.dumps(policy)
 
     rewrite_stack(outdir_copy, "encryption", strip)
-    done = review(outdir_copy, "--checkov", str(passing_checkov))
+    done = review_in_process(outdir_copy, "--checkov", str(passing_checkov))
     assert done.returncode == 1
     assert "FAIL [alerts-key-grant-missing]" in done.stdout
 

@@ -7,8 +7,6 @@ it from the JSON alone, with a finding that names the stack, the key or resource
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,9 +18,8 @@ from synth_review.key_policy import ServicePrincipal
 from synth_review.rules import RULES, findings
 from synth_review.synthesized import load
 from tests.synth_review.breakages import BREAKAGES, SOUND_CHANGES, Breakage, add_statement
-from tests.synth_review.conftest import rewrite_stacks
+from tests.synth_review.conftest import review_in_process, rewrite_stacks
 
-ROOT = Path(__file__).resolve().parents[2]
 STATEMENT_MISSING = {"logs-key-principal", "key-account-statement"}
 POLICY_RULES = {rule for rule in RULES if rule.startswith(("logs-key-", "key-principal", "key-foreign", "key-service"))}
 
@@ -110,21 +107,16 @@ def test_a_service_principal_row_requires_its_condition_with_no_wildcard_or_if_e
         assert [f.rule for f in review_findings(app)] == expected, case
 
 
-def review(outdir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "synth_review", "--outdir", str(outdir), *extra],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
-
-
 def first_breakage_of_each_rule() -> list[Breakage]:
     return list({b.rule: b for b in reversed(BREAKAGES)}.values())
 
 
 @pytest.mark.parametrize("breakage", first_breakage_of_each_rule(), ids=lambda b: b.rule)
-def test_each_key_rule_makes_the_review_command_exit_1_on_a_broken_copy(synthesized, passing_checkov, tmp_path,
+def test_each_key_rule_fails_the_review_of_a_broken_copy_with_exit_1(synthesized, passing_checkov, tmp_path,
                                                                         breakage: Breakage):
     outdir = Path(shutil.copytree(synthesized.outdir, tmp_path / "cdktf.out"))
     rewrite_stacks(outdir, breakage.change)
-    done = review(outdir, "--checkov", str(passing_checkov))
+    done = review_in_process(outdir, "--checkov", str(passing_checkov))
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr
     assert f"FAIL [{breakage.rule}] " in done.stdout
 
