@@ -2,7 +2,7 @@
 
     python -m tests.synth_review.fixture_repo DEST
 
-builds DEST/repo from the working tree's files (tracked and new, as they are now), commits:
+builds DEST/repo from the project's files (tracked and new, as they are now; no .git needed), commits:
 
     base       the project as it is
     renamed    the ledger table renamed (a destructive replacement)
@@ -17,6 +17,7 @@ the source, so they go through the constructs as a real commit would; an edit wh
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shutil
@@ -79,15 +80,31 @@ def commit(repo: Path, tag: str) -> None:
     git(repo, "tag", tag)
 
 
+def ignored_patterns(root: Path = ROOT) -> list[str]:
+    """The project's .gitignore entries (set-up, output, caches), as patterns on one path component."""
+    lines = (root / ".gitignore").read_text().splitlines()
+    return [".git", *(line.strip().rstrip("/") for line in lines if line.strip() and not line.startswith("#"))]
+
+
+def project_files(root: Path = ROOT) -> list[Path]:
+    """Every file of the project as it is now, tracked or new, read from the folder, not from git: a source archive
+    (`git archive`, a forge's ZIP) has no .git, and this must work there too."""
+    patterns = ignored_patterns(root)
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not any(fnmatch.fnmatch(d, p) for p in patterns))
+        for name in sorted(files):
+            path = Path(folder, name)
+            if not path.is_symlink() and not any(fnmatch.fnmatch(name, p) for p in patterns):
+                found.append(path.relative_to(root))
+    return found
+
+
 def build(dest: Path) -> Path:
     repo = dest / "repo"
-    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file() and not source.is_symlink():
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, repo / name)
+    for name in project_files():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, repo / name)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "user.email", "fixture@example.com")
     git(repo, "config", "user.name", "fixture")

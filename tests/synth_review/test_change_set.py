@@ -252,9 +252,13 @@ def test_default_tags_changed_are_listed_in_place(base, head):
 
 
 def test_a_provider_version_change_is_listed(base, head):
-    head.stack("app").document["terraform"]["required_providers"]["aws"]["version"] = "6.26.0"
+    """The version the engine pinned (CDKTF and CDK Terrain pin different ones), moved one minor version on."""
+    aws = head.stack("app").document["terraform"]["required_providers"]["aws"]
+    pinned = aws["version"]
+    major, minor, _ = pinned.split(".")
+    aws["version"] = moved = f"{major}.{int(minor) + 1}.0"
     change = only(diff_apps(base, head))
-    assert change.details == ('terraform.required_providers.aws.version: "6.25.0" -> "6.26.0"',)
+    assert change.details == (f'terraform.required_providers.aws.version: "{pinned}" -> "{moved}"',)
 
 
 def test_an_s3_bucket_change_moves_the_state(base, head):

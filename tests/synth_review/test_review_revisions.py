@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.synth_review.conftest import Reviewed, review_in_process, review_process
 from tests.synth_review.fixture_repo import LOGS_STATEMENT, NEW_FUNCTION, environment
 
+pytestmark = pytest.mark.slow  # a fixture repository built and synthesized in the background, real git worktrees
 CONDITION_REMOVED = f"condition `kms:EncryptionContext:aws:logs:arn` removed from {LOGS_STATEMENT}"
 LEDGER = "app/aws_dynamodb_table.ledger_table_BE9C0D06"
 
@@ -35,10 +36,15 @@ def head_of(fixture, tmp_path):
     return copy
 
 
-def review(fixture: Path, head: Path, checkov: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "synth_review", "--outdir", str(head), "--checkov", str(checkov), *args],
-        cwd=fixture / "repo", env={**environment(), **env}, capture_output=True, text=True, timeout=600, check=False)
+def review(fixture: Path, head: Path, checkov: Path, *args: str, **env: str) -> Reviewed:
+    """The review of a revision: with --base, in the fixture repository as a reviewer runs it there (a process: the
+    base is synthesized from that checkout); between two synthesized trees, in this process."""
+    if "--base" not in args:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in env.items():
+                patch.setenv(name, value)
+            return review_in_process(head, "--checkov", str(checkov), *args)
+    return review_process(head, "--checkov", str(checkov), *args, cwd=fixture / "repo", env={**environment(), **env})
 
 
 def base_outdir(fixture: Path, tag: str) -> str:
@@ -177,3 +183,4 @@ def test_the_base_worktree_is_removed_however_the_review_ends(fixture, monkeypat
     assert worktrees(fixture) == [f"worktree {fixture / 'repo'}"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL or interruption != "sigterm"
     assert (base_revision.ROOT / ".venv" / "bin" / "python").exists(), "the shared venv must survive the cleanup"
+
