@@ -33,7 +33,8 @@ class Mutation:
 
 MUTATIONS = (
     Mutation("key policy condition: ArnLike instead of ArnEquals", "payment_constructs/key_policy.py",
-             '"Condition": {"ArnEquals": {LOGS_ENCRYPTION_CONTEXT_KEY:', '"Condition": {"ArnLike": {LOGS_ENCRYPTION_CONTEXT_KEY:'),
+             '"Condition": {"ArnEquals": {LOGS_ENCRYPTION_CONTEXT_KEY:',
+             '"Condition": {"ArnLike": {LOGS_ENCRYPTION_CONTEXT_KEY:'),
     Mutation("time_sleep wiring: triggers without the policy digest", "payment_constructs/kms_propagation.py",
              'triggers={"key_arn": key.arn, "policy_sha256": Fn.sha256(key.policy)}', 'triggers={"key_arn": key.arn}'),
     Mutation("state machine Retry: MaxAttempts 0", "payment_constructs/workflow_definition.py",
@@ -41,7 +42,8 @@ MUTATIONS = (
     Mutation("ledger: PutItem without its condition", "handlers/processing.py",
              'ConditionExpression=f"attribute_not_exists({LEDGER_KEY})",', ""),
     Mutation("Luhn: doubled digits not reduced", "handlers/card_numbers.py",
-             "doubled = sum(_DOUBLED[int(d)] for d in digits[-2::-2])", "doubled = sum(2 * int(d) for d in digits[-2::-2])"),
+             "doubled = sum(_DOUBLED[int(d)] for d in digits[-2::-2])",
+             "doubled = sum(2 * int(d) for d in digits[-2::-2])"),
     Mutation("review logs-key rule: ArnLike accepted", "synth_review/key_policy.py",
              "if operator != EXACT_ARN_OPERATOR:", 'if operator not in (EXACT_ARN_OPERATOR, "ArnLike"):'),
     Mutation("synth lock: shared instead of exclusive", "tools/synth.py",
@@ -52,10 +54,12 @@ MUTATIONS = (
     Mutation("dashboard: the conflicts widget plots the rejections", "payment_constructs/dashboard.py",
              '[[alarms.conflicts.namespace, alarms.conflicts.metric_name]]',
              '[[alarms.rejections.namespace, alarms.rejections.metric_name]]'),
-    Mutation("config recorder: delivery allowed outside AWSLogs/<account>/Config", "payment_constructs/config_recorder.py",
+    Mutation("config recorder: delivery allowed outside AWSLogs/<account>/Config",
+             "payment_constructs/config_recorder.py",
              'f"{bucket.arn}/{DELIVERY_PREFIX}/{ctx.account_id}/*"', 'f"{bucket.arn}/{DELIVERY_PREFIX}/*"'),
     Mutation("compliance rule: resourceType misspelt", "payment_constructs/log_encryption_monitor.py",
-             'LOG_GROUP_RESOURCE_TYPE = "AWS::Logs::LogGroup"', 'LOG_GROUP_RESOURCE_TYPE = "AWS::CloudWatch::LogGroup"'),
+             'LOG_GROUP_RESOURCE_TYPE = "AWS::Logs::LogGroup"',
+             'LOG_GROUP_RESOURCE_TYPE = "AWS::CloudWatch::LogGroup"'),
     Mutation("acknowledgement: a name matches by prefix", "synth_review/acknowledgement.py",
              "matches = [c for c in destructive if name in (c.name, c.subject)]",
              "matches = [c for c in destructive if c.name.startswith(name) or c.subject.startswith(name)]"),
@@ -63,7 +67,7 @@ MUTATIONS = (
              "chosen = list(triggers.items())", "chosen = list(triggers.items())[:1]"),
 )
 
-_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)")
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$")
 
 
 def run_suite(root: Path, env: dict[str, str]) -> tuple[set[str], str, float]:

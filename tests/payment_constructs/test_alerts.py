@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from local_run.signals import Alarm, Monitoring
 from synth_review.placeholders import with_placeholders
 from tests.synthesized import reference
 
@@ -152,12 +153,34 @@ def test_failures_are_counted_at_the_processing_failed_state_and_where_no_catch_
     )
 
 
-def test_each_duration_alarm_fires_at_80_percent_of_its_functions_timeout(alarms, app_stack):
+@pytest.fixture(scope="session")
+def monitoring(app_stack) -> Monitoring:
+    """The alarms as CloudWatch evaluates them: statistic against threshold, with the alarm's own operator."""
+    return Monitoring.from_document(app_stack.document)
+
+
+def evaluated(monitoring: Monitoring, name: str) -> Alarm:
+    (alarm,) = [a for a in monitoring.alarms if a.name == f"payment-workflow-qa-{name}"]
+    return alarm
+
+
+def test_every_count_alarm_pages_on_the_first_event_of_a_period_and_not_without_one(monitoring, alarms):
+    """One failed payment (or throttle, or conflicting replay) in five minutes is one page: a sum of 1 breaches."""
+    counts = [name for name, alarm in alarms.items() if alarm.get("statistic", "Sum") == "Sum"]
+    assert len(counts) == len(alarms) - 2  # all but the two duration alarms
+    for name in counts:
+        alarm = evaluated(monitoring, name.removeprefix("payment-workflow-qa-"))
+        assert alarm.breaches(1) and not alarm.breaches(0), name
+
+
+def test_each_duration_alarm_fires_when_the_slowest_invocation_reaches_80_percent_of_its_timeout(monitoring, alarms,
+                                                                                               app_stack):
     timeouts = {f["function_name"]: f["timeout"] for f in app_stack.named("aws_lambda_function").values()}
     for step in ("validation", "processing"):
-        alarm = alarms[f"payment-workflow-qa-{step}-duration-near-timeout"]
-        assert alarm["statistic"] == "Maximum"
-        assert alarm["threshold"] == 0.8 * timeouts[f"lambda-payment-{step}-qa"] * 1000
+        assert alarms[f"payment-workflow-qa-{step}-duration-near-timeout"]["statistic"] == "Maximum"
+        alarm = evaluated(monitoring, f"{step}-duration-near-timeout")
+        limit_ms = 0.8 * timeouts[f"lambda-payment-{step}-qa"] * 1000
+        assert alarm.breaches(limit_ms) and not alarm.breaches(limit_ms - 1), step
 
 
 def test_ledger_alarms_add_up_every_operation_the_processing_function_performs(alarms):
@@ -193,6 +216,48 @@ def test_compliance_changes_of_the_workflows_log_groups_only_reach_the_topic(app
 
 def test_no_configuration_recorder_is_created(app_stack):
     assert app_stack.named("aws_config_configuration_recorder") == {}
+
+
+def plotted(widget: dict[str, Any]) -> set[tuple[str, ...]]:
+    """The metrics a graph widget plots: namespace, name and dimension pairs, without the rendering options."""
+    return {tuple(part for part in row if not isinstance(part, dict)) for row in widget["properties"]["metrics"]}
+
+
+def alarm_metric(alarm: dict[str, Any]) -> tuple[str, ...]:
+    return (alarm["namespace"], alarm["metric_name"], *(part for pair in alarm.get("dimensions", {}).items()
+                                                          for part in pair))
+
+
+def test_each_dashboard_graph_plots_the_metrics_its_title_names(app_stack, alarms):
+    """What a graph shows is what its title says, and where an alarm pages on it, the very metric the alarm watches."""
+    _, dashboard = app_stack.only("aws_cloudwatch_dashboard")
+    graphs = {w["properties"]["title"]: plotted(w) for w in json.loads(dashboard["dashboard_body"])["widgets"]
+              if w["type"] == "metric"}
+    machine = f"${{aws_sfn_state_machine.{app_stack.only('aws_sfn_state_machine')[0]}.arn}}"
+    functions = [f"${{aws_lambda_function.{name}.function_name}}" for name in app_stack.named("aws_lambda_function")]
+    ledger = f"${{aws_dynamodb_table.{app_stack.only('aws_dynamodb_table')[0]}.name}}"
+    filters = app_stack.named("aws_cloudwatch_log_metric_filter").values()
+    rejections = next(f["metric_transformation"] for f in filters if '"PaymentRejected"' in f["pattern"])
+
+    def paged(what: str) -> tuple[str, ...]:
+        return alarm_metric(alarms[f"payment-workflow-qa-{what}"])
+
+    assert graphs == {
+        "Payments by outcome": {
+            ("AWS/States", "ExecutionsSucceeded", "StateMachineArn", machine),
+            (rejections["namespace"], rejections["name"]),
+            paged("payments-failed"),
+            paged("executions-timed-out"),
+        },
+        "Function errors (validation's include rejections)": {("AWS/Lambda", "Errors", "FunctionName", f)
+                                                              for f in functions},
+        "Function duration p99 (ms)": {("AWS/Lambda", "Duration", "FunctionName", f) for f in functions},
+        "Ledger writes": {("AWS/DynamoDB", "ConsumedWriteCapacityUnits", "TableName", ledger)},
+        "Ledger latency (ms) and throttles": {("AWS/DynamoDB", metric, "TableName", ledger, "Operation", operation)
+                                              for metric in ("SuccessfulRequestLatency", "ThrottledRequests")
+                                              for operation in ("GetItem", "PutItem")},
+        "Conflicting replays": {paged("conflicting-replays")},
+    }
 
 
 def test_the_dashboard_shows_alarm_states_and_payments_by_outcome(app_stack, alarms):
