@@ -85,7 +85,7 @@ REQUIRED_IN_CI = {
 }
 # Fixtures whose value comes from a synth of the app: a test that uses one depends on the engine that synthesized it,
 # and is marked `engine` (CI runs those on CDK Terrain too: `make test-cdktn`).
-SYNTH_FIXTURES = frozenset({"synthesized", "recorder_synthesized", "dev_synthesized"})
+SYNTH_FIXTURES = frozenset({"synthesized", "recorder_synthesized"})
 
 
 def running_in_ci() -> bool:
@@ -219,6 +219,12 @@ def log_group_names(names: Names, synthesized: SynthesizedApp) -> tuple[str, ...
 @pytest.fixture(scope="session")
 def synthesized(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
     return synthesize(settings, tmp_path_factory.mktemp("cdktf.out"))
+
+
+@pytest.fixture(scope="session")
+def recorder_synthesized(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+    """The opt-in AWS Config recorder's configuration (PAYMENT_CONFIG_RECORDER=true), synthesized once."""
+    return synthesize(settings_from({"PAYMENT_CONFIG_RECORDER": "true"}), tmp_path_factory.mktemp("recorder"))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from moto.events.models import EventPattern
 
 from local_run.signals import Alarm, Monitoring
 from synth_review.placeholders import with_placeholders
@@ -212,6 +213,47 @@ def test_compliance_changes_of_the_workflows_log_groups_only_reach_the_topic(app
     _, target = app_stack.only("aws_cloudwatch_event_target")
     assert target["arn"] == f"${{aws_sns_topic.{topic[0]}.arn}}"
     assert "role_arn" not in target
+
+
+def config_compliance_change(rule: str, resource_type: str, resource_id: str) -> dict[str, Any]:
+    """The event AWS Config sends to EventBridge when a resource's compliance with a rule changes, as AWS documents it:
+    the envelope of "Amazon EventBridge format for AWS Config" (AWS Config developer guide, "Monitoring AWS Config
+    with Amazon EventBridge") around the message of its "Example Compliance Change Notification", for this rule and
+    resource, turned non-compliant."""
+    account, region = "111122223333", "eu-west-1"
+    rule_arn = f"arn:aws:config:{region}:{account}:config-rule/config-rule-9rpvxc"
+
+    def evaluation(compliance: str, at: str) -> dict[str, Any]:
+        qualifier = {"configRuleName": rule, "resourceType": resource_type, "resourceId": resource_id}
+        return {"evaluationResultIdentifier": {"evaluationResultQualifier": qualifier, "orderingTimestamp": at},
+                "complianceType": compliance, "resultRecordedTime": at, "configRuleInvokedTime": at,
+                "annotation": None, "resultToken": None}
+
+    return {
+        "version": "0", "id": "cd4d811e-ab12-322b-8255-872ce65b1bc8", "detail-type": "Config Rules Compliance Change",
+        "source": "aws.config", "account": account, "time": "2026-12-02T10:00:00Z", "region": region,
+        "resources": [rule_arn],
+        "detail": {
+            "awsAccountId": account, "configRuleName": rule, "configRuleARN": rule_arn, "resourceType": resource_type,
+            "resourceId": resource_id, "awsRegion": region,
+            "newEvaluationResult": evaluation("NON_COMPLIANT", "2026-12-02T10:00:00.000Z"),
+            "oldEvaluationResult": evaluation("COMPLIANT", "2026-12-02T09:00:00.000Z"),
+            "notificationCreationTime": "2026-12-02T10:00:01.000Z", "messageType": "ComplianceChangeNotification",
+            "recordVersion": "1.0",
+        },
+    }
+
+
+def test_the_compliance_rule_matches_what_aws_config_sends_for_each_workflow_log_group_and_nothing_else(app_stack):
+    """Matched by EventBridge's own pattern semantics (moto's implementation), on the event AWS Config sends."""
+    _, rule = app_stack.only("aws_cloudwatch_event_rule")
+    matches = EventPattern.load(rule["event_pattern"]).matches_event
+    _, config_rule = app_stack.only("aws_config_config_rule")
+    groups = [g["name"] for g in app_stack.named("aws_cloudwatch_log_group").values()]
+    log_group = "AWS::Logs::LogGroup"  # the type AWS Config records a log group as (its "Supported resource types")
+    assert all(matches(config_compliance_change(config_rule["name"], log_group, group)) for group in groups)
+    assert not matches(config_compliance_change(config_rule["name"], log_group, "/aws/lambda/another-function"))
+    assert not matches(config_compliance_change("another-teams-rule", log_group, groups[0]))
 
 
 def test_no_configuration_recorder_is_created(app_stack):

@@ -3,20 +3,55 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from moto.iam.access_control import IAMPolicy, PermissionResult
 
-from tests.conftest import settings_from, synthesize
+ACCOUNT, OTHER_ACCOUNT, REGION = "111122223333", "444455556666", "eu-west-1"
+BUCKET = "arn:aws:s3:::payment-workflow-qa-config-20261202"
+AS_DEPLOYED = {  # what Terraform puts in place of each reference of the role's policy, in this account
+    r"\$\{aws_s3_bucket\.[\w-]+\.arn\}": BUCKET,
+    r"\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}": ACCOUNT,
+    r"\$\{data\.aws_region\.[\w-]+\.region\}": REGION,
+    r"\$\{data\.aws_partition\.[\w-]+\.dns_suffix\}": "amazonaws.com",
+    r"\$\{data\.terraform_remote_state\.encryption\.outputs\.logs_key_arn\}": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k",
+}
 
 
 @pytest.fixture(scope="module")
-def recorder_synth(tmp_path_factory):
-    return synthesize(settings_from({"PAYMENT_CONFIG_RECORDER": "true"}), tmp_path_factory.mktemp("recorder"))
+def recorder_app(recorder_synthesized):
+    return recorder_synthesized.stack("app")
 
 
 @pytest.fixture(scope="module")
-def recorder_app(recorder_synth):
-    return recorder_synth.stack("app")
+def recorder_role_policy(recorder_app) -> IAMPolicy:
+    """The recorder role's inline policy, with this account's values where the references are."""
+    (role,) = [name for name, r in recorder_app.named("aws_iam_role").items() if r["name"].endswith("-config-role")]
+    (policy,) = [p["policy"] for p in recorder_app.named("aws_iam_role_policy").values()
+                 if p["role"] == f"${{aws_iam_role.{role}.id}}"]
+    for reference, value in AS_DEPLOYED.items():
+        policy = re.sub(reference, value, policy)
+    assert "${" not in policy, policy
+    return IAMPolicy(policy)
+
+
+def test_the_recorder_role_may_write_where_aws_config_delivers_and_nowhere_else(recorder_app, recorder_role_policy):
+    """AWS Config writes history and snapshots under [prefix/]AWSLogs/<account>/Config/ of the channel's bucket (AWS
+    Config developer guide, "Permissions for the Amazon S3 Bucket for the AWS Config Delivery Channel"), as the
+    recorder's role ("Permissions for the IAM Role Assigned to AWS Config")."""
+    _, channel = recorder_app.only("aws_config_delivery_channel")
+    prefix = "/".join(filter(None, [channel.get("s3_key_prefix"), "AWSLogs"]))
+    delivered = f"{BUCKET}/{prefix}/{ACCOUNT}/Config"
+    history = f"{REGION}/2026/12/2/ConfigHistory/{ACCOUNT}_Config_{REGION}_ConfigHistory_AWS::Logs::LogGroup_1.json.gz"
+    allowed = recorder_role_policy.is_action_permitted
+    for key in ("ConfigWritabilityCheckFile", history, history.replace("ConfigHistory", "ConfigSnapshot")):
+        assert allowed("s3:PutObject", f"{delivered}/{key}") is PermissionResult.PERMITTED
+    assert allowed("s3:GetBucketAcl", BUCKET) is PermissionResult.PERMITTED
+    for elsewhere in (f"{BUCKET}/{prefix}/{OTHER_ACCOUNT}/Config/{history}", f"{BUCKET}/other/{history}",
+                      f"arn:aws:s3:::someone-elses-bucket/{prefix}/{ACCOUNT}/Config/{history}"):
+        assert allowed("s3:PutObject", elsewhere) is not PermissionResult.PERMITTED
+    assert allowed("s3:DeleteObject", f"{delivered}/x") is not PermissionResult.PERMITTED
 
 
 def test_the_recorder_records_log_groups_only(recorder_app):

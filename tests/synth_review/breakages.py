@@ -160,6 +160,19 @@ def _whole_map_of_the_right_sleep(documents: Documents) -> None:
     check["key_id"] = '${lookup(data.terraform_remote_state.encryption.outputs.data_key_arn, "key_arn")}'
 
 
+def _whole_map_used_as_it_is(extra_trigger: bool) -> Callable[[Documents], None]:
+    """The data key's wait published as a whole map and used as it is, no lookup: every value in it reaches the user.
+    With `extra_trigger`, the map also carries a literal key ARN (a "fallback"), after the sound values."""
+
+    def change(documents: Documents) -> None:
+        data_sleep, body = sleep(documents, "data_key")
+        if extra_trigger:
+            body["triggers"]["fallback_key_arn"] = LITERAL_KEY_ARN
+        documents["encryption"]["output"]["data_key_arn"]["value"] = f"${{time_sleep.{data_sleep}.triggers}}"
+
+    return change
+
+
 def _index_syntax(documents: Documents) -> None:
     """outputs["..."] and a whole triggers map read by attribute: other spellings of the same sound wiring."""
     data_sleep, _ = sleep(documents, "data_key")
@@ -339,6 +352,8 @@ BREAKAGES = [
              _output_straight_from_key("data_key", "data_key_arn")),
     Breakage("the data key through the whole triggers map of the logs key's wait", "sleep-bypassed",
              _data_key_through_the_logs_sleep_map),
+    Breakage("the data key's whole wait map used as it is, carrying a literal key ARN after the sound values",
+             "sleep-bypassed", _whole_map_used_as_it_is(extra_trigger=True)),
     Breakage("the data key check on a literal alias", "sleep-bypassed", _data_check_on_a_literal_alias),
     Breakage("the data key's wait without the policy digest", "sleep-bypassed", _sleep_without_policy_digest),
     Breakage("the data key's wait carrying the logs key", "sleep-bypassed", _data_sleep_carries_the_logs_key),
@@ -366,6 +381,7 @@ BREAKAGES = [
 
 SOUND_CHANGES = [
     Breakage("the whole triggers map of the key's own wait, looked up", "", _whole_map_of_the_right_sleep),
+    Breakage("the whole triggers map of the key's own wait, used as it is", "", _whole_map_used_as_it_is(False)),
     Breakage("the logs key looked up in the whole outputs map", "", _lookup_in_the_whole_outputs_map(False)),
     Breakage("the logs key's policy in an aws_kms_key_policy resource", "", _policy_moved_to_a_policy_resource()),
     Breakage("the logs statement's Resource as a list", "", logs_statement(_set("Resource", ["*"]))),

@@ -101,3 +101,16 @@ def test_the_same_tree_reads_no_change(synthesized):
     text = render_text(review_of(load(synthesized.outdir), load(synthesized.outdir)))
     assert "No change: both trees would deploy the same resources, policies, outputs and states." in text
     assert text.rstrip().endswith("PASS: nothing destructive left unacknowledged and no review rule fails")
+
+
+def test_an_acknowledgement_accepts_only_the_replacement_it_names_exactly(synthesized):
+    """"I saw this replacement" means one change: a shorter name, another stack's or a longer one accepts none."""
+    base, head = load(synthesized.outdir), load(synthesized.outdir)
+    table = first(head.stack("app"), "aws_dynamodb_table")
+    table.body["name"] = "payment-records-qa"
+    (replaced,) = [c for c in diff_apps(base, head) if c.severity is Severity.DESTRUCTIVE]
+    assert acknowledged([f"app/{table.address}"], [replaced]) == {replaced.name}
+    for near_miss in (f"app/{table.address[:-4]}", "app/aws_dynamodb_table", f"encryption/{table.address}",
+                      f"app/{table.address}_old", f"{table.address[:-4]}"):
+        with pytest.raises(AcknowledgementError, match="which this change does not replace or remove"):
+            acknowledged([near_miss], [replaced])

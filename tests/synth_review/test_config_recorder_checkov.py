@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from synth_review.checkov_gate import run_checkov
-from tests.conftest import settings_from, synthesize
 
 
-def test_checkov_finds_no_failed_check_with_the_opt_in_config_recorder(checkov_tool, tmp_path):
-    outdir = synthesize(settings_from({"PAYMENT_CONFIG_RECORDER": "true"}), tmp_path / "cdktf.out").outdir
-    result = run_checkov(outdir, checkov_tool)
+@pytest.mark.slow
+def test_checkov_finds_no_failed_check_with_the_opt_in_config_recorder(checkov_tool, recorder_synthesized):
+    result = run_checkov(recorder_synthesized.outdir, checkov_tool)
     assert [failure.line() for failure in result.failed] == []
     assert result.parsing_errors == ()
