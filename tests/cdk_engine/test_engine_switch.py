@@ -14,9 +14,11 @@ import pytest
 from tests.background import CDKTF_CLI
 from tests.payment_constructs.state_probe_app import PUBLISHED, SEEN_OUTPUT
 
-pytestmark = pytest.mark.skipif(
-    not (CDKTF_CLI.exists() and shutil.which("terraform")), reason="needs `make deps` (cdktf CLI) and terraform"
-)
+pytestmark = [
+    pytest.mark.slow,  # cdktf deploy and terraform plan, in the background
+    pytest.mark.skipif(not (CDKTF_CLI.exists() and shutil.which("terraform")),
+                       reason="needs `make deps` (cdktf CLI) and terraform"),
+]
 
 NO_CHANGES = 0  # terraform plan -detailed-exitcode: 0 no change, 1 error, 2 changes
 

@@ -29,10 +29,12 @@ def cdktn_out(background_jobs) -> Path:
     return background_jobs["cdktn_fast_synth"].outcome()
 
 
+@pytest.mark.slow
 def test_both_engines_synthesize_the_same_infrastructure_but_for_the_listed_differences(cdktf_out, cdktn_out):
     assert compare.tree_difference(cdktf_out, cdktn_out) is None
 
 
+@pytest.mark.slow
 def test_the_cdktn_tree_really_was_synthesized_by_cdk_terrain(cdktn_out):
     assert json.loads((cdktn_out / "manifest.json").read_text())["version"] == "0.24.0"
     app = json.loads((cdktn_out / "stacks" / "app" / "cdk.tf.json").read_text())
@@ -43,6 +45,7 @@ def test_every_allowed_difference_says_why():
     assert all(entry.why for entry in compare.ALLOWED)
 
 
+@pytest.mark.slow
 def test_the_fast_path_on_cdk_terrain_prints_no_warning_and_keeps_its_lazy_provider(background_jobs, cdktn_out):
     """No warning, no traceback: the lazy index was built (or found) for @cdktn/provider-aws, so later runs reuse
     it instead of trying again."""
@@ -69,6 +72,7 @@ def change_stack(tree: Path, stack: str, change: Callable[[dict[str, Any]], None
     path.write_text(json.dumps(document, indent=2))
 
 
+@pytest.mark.slow
 def test_a_changed_value_deep_in_a_resource_is_reported_with_its_path(trees):
     cdktf_tree, cdktn_tree = trees
 
@@ -85,6 +89,7 @@ def test_a_changed_value_deep_in_a_resource_is_reported_with_its_path(trees):
     assert ".retention_in_days: 1 against 3" in found
 
 
+@pytest.mark.slow
 def test_a_resource_only_one_engine_writes_is_reported(trees):
     cdktf_tree, cdktn_tree = trees
     change_stack(cdktn_tree, "encryption", lambda d: d["resource"].setdefault("aws_s3_bucket", {"extra": {}}))
@@ -93,6 +98,7 @@ def test_a_resource_only_one_engine_writes_is_reported(trees):
     )
 
 
+@pytest.mark.slow
 def test_a_list_that_differs_in_length_is_reported(trees):
     cdktf_tree, cdktn_tree = trees
     change_stack(cdktn_tree, "app", lambda d: d["provider"]["aws"].append({"alias": "second"}))
@@ -103,6 +109,7 @@ def test_a_number_written_as_a_string_is_a_difference(trees):
     assert compare.first_difference({"a": [1]}, {"a": ["1"]}) == 'a[0]: 1 against "1"'
 
 
+@pytest.mark.slow
 def test_an_allowed_difference_with_another_value_than_listed_is_reported(trees):
     cdktf_tree, cdktn_tree = trees
     change_stack(cdktn_tree, "app", lambda d: d["terraform"]["required_providers"]["aws"].update(version="7.0.0"))
@@ -110,12 +117,14 @@ def test_an_allowed_difference_with_another_value_than_listed_is_reported(trees)
     assert found is not None and found.startswith("stacks/app/cdk.tf.json: terraform.required_providers.aws.version")
 
 
+@pytest.mark.slow
 def test_a_listed_difference_that_is_no_longer_there_is_reported_so_the_list_stays_true(trees):
     cdktf_tree, _ = trees
     found = compare.tree_difference(cdktf_tree, cdktf_tree)
     assert found is not None and "allowed difference is" in found
 
 
+@pytest.mark.slow
 def test_a_changed_asset_byte_is_reported(trees):
     cdktf_tree, cdktn_tree = trees
     asset = sorted(cdktn_tree.rglob("*.zip"))[0]
@@ -123,12 +132,14 @@ def test_a_changed_asset_byte_is_reported(trees):
     assert compare.tree_difference(cdktf_tree, cdktn_tree) == f"{asset.relative_to(cdktn_tree)} (the bytes differ)"
 
 
+@pytest.mark.slow
 def test_a_missing_file_is_reported(trees):
     cdktf_tree, cdktn_tree = trees
     (cdktn_tree / "stacks" / "app" / "cdk.tf.json").unlink()
     assert compare.tree_difference(cdktf_tree, cdktn_tree) == "stacks/app/cdk.tf.json (only in the cdktf tree)"
 
 
+@pytest.mark.slow
 def test_the_command_exits_1_naming_the_difference_and_2_on_a_missing_tree(trees, tmp_path, capsys):
     cdktf_tree, cdktn_tree = trees
     assert compare.main([str(cdktf_tree), str(cdktn_tree)]) == 0

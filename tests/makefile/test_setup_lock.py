@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # make and stand-in installers, as processes
+
 ROOT = Path(__file__).resolve().parents[2]
 # Fails when another copy of itself runs (as two `npm ci` into one node_modules do), else records the call.
 INSTALLER = """#!/bin/sh

@@ -195,6 +195,7 @@ def test_what_is_not_a_go_duration_is_refused(text):
         go_duration_seconds(text)
 
 
+@pytest.mark.slow
 def test_main_exits_2_with_one_line_per_bad_setting_and_writes_nothing(tmp_path):
     outdir = tmp_path / "out"
     result = subprocess.run(

@@ -10,9 +10,11 @@ import pytest
 from tests.background import CDKTF_CLI, PROBE_ENVIRONMENT
 from tests.payment_constructs.state_probe_app import PUBLISHED, SEEN_OUTPUT
 
-pytestmark = pytest.mark.skipif(
-    not (CDKTF_CLI.exists() and shutil.which("terraform")), reason="needs `make deps` (cdktf CLI) and terraform"
-)
+pytestmark = [
+    pytest.mark.slow,  # cdktf deploy, in the background
+    pytest.mark.skipif(not (CDKTF_CLI.exists() and shutil.which("terraform")),
+                       reason="needs `make deps` (cdktf CLI) and terraform"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ def pytest_without_terraform(ci: str | None) -> subprocess.CompletedProcess[str]
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_outside_ci_a_skip_passes_and_its_reason_is_in_the_summary():
     result = pytest_without_terraform(ci=None)
     assert result.returncode == 0, result.stdout
@@ -34,6 +35,7 @@ def test_outside_ci_a_skip_passes_and_its_reason_is_in_the_summary():
     assert "3 skipped" in result.stdout
 
 
+@pytest.mark.slow
 def test_in_ci_a_skip_of_a_test_ci_relies_on_fails_the_run_and_says_why():
     result = pytest_without_terraform(ci="true")
     assert result.returncode == 1, result.stdout

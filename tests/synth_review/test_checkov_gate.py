@@ -19,11 +19,13 @@ def checkov_result(synthesized, checkov_tool) -> CheckovResult:
     return run_checkov(synthesized.outdir, checkov_tool)
 
 
+@pytest.mark.slow
 def test_checkov_finds_no_failed_check_in_the_synthesized_stacks(checkov_result):
     failures = "\n".join(failure.line() for failure in checkov_result.failed)
     assert not checkov_result.failed, f"checkov failed {len(checkov_result.failed)} check(s):\n{failures}"
 
 
+@pytest.mark.slow
 def test_checkov_reads_both_stacks_without_a_parsing_error(checkov_result):
     assert checkov_result.parsing_errors == ()
     assert {f.split("/")[1] for f in checkov_result.passed_files} == {"app", "encryption"}
@@ -41,6 +43,7 @@ def test_no_check_is_skipped_twice():
     assert len(checks) == len(set(checks))
 
 
+@pytest.mark.slow
 def test_outside_dev_retention_and_reserved_concurrency_are_checked_not_skipped(synthesized, checkov_result):
     skipped = {skip.check for skip in checkov_result.skips}
     assert skipped == {skip.check for skip in configured_skips(CONFIG)}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from synth_review import cli as review_cli
+
+pytestmark = pytest.mark.slow  # a CDK Terrain synth in the background, the real checkov
 
 
 def test_the_review_and_checkov_pass_on_the_cdk_terrain_tree(background_jobs, checkov_tool, tmp_path):

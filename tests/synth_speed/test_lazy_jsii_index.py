@@ -77,6 +77,7 @@ STAR_INDEX = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", [GENERATED_INDEX, STAR_INDEX], ids=["cdktf", "cdktn"])
 def test_lazy_index_requires_a_module_only_when_read_and_exports_the_same_objects(tmp_path: Path, source: str) -> None:
     for module in MODULES:  # compiled TypeScript modules, as the providers ship them
@@ -171,6 +172,7 @@ def members(tarball: Path) -> dict[str, bytes]:
         }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(TIME_PROVIDER_TARBALL is None, reason="the time provider is not installed")
 def test_derived_tarball_is_the_original_plus_a_lazy_index_and_the_kernels_runtime_index(tmp_path: Path) -> None:
     assert TIME_PROVIDER_TARBALL is not None
@@ -200,6 +202,7 @@ def wait_for_leftovers(cache: Path, builder: subprocess.Popen[bytes]) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(TIME_PROVIDER_TARBALL is None, reason="the time provider is not installed")
 def test_a_build_killed_midway_leaves_files_that_the_next_build_removes(tmp_path: Path) -> None:
     slow_node = tmp_path / "slow-node"  # jsii's index builder runs here: the kill lands mid-build, every time
@@ -229,6 +232,7 @@ def wait_until_locked(lock: Path, locked: bool) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(TIME_PROVIDER_TARBALL is None, reason="the time provider is not installed")
 def test_files_of_a_build_in_progress_elsewhere_are_left_alone(tmp_path: Path) -> None:
     cache = tmp_path / "cache"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # synths in the background (the stock ones cached)
+
 
 def differences(left: Path, right: Path) -> list[str]:
     """Every file that is missing on one side or differs in a byte, recursively."""

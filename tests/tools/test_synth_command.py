@@ -103,6 +103,7 @@ def outdir(made) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_make_synth_honours_cdktf_outdir_and_creates_missing_parent_folders(made):
     outdir, (status, out, err) = made
     assert (status, out, err) == (0, [f"Synthesized the stacks encryption and app into {outdir}"], [])
@@ -111,10 +112,12 @@ def test_make_synth_honours_cdktf_outdir_and_creates_missing_parent_folders(made
     assert temp_folders(outdir) == []
 
 
+@pytest.mark.slow
 def test_a_second_run_with_nothing_changed_is_up_to_date(outdir):
     assert run(SYNTH, environment(outdir)) == (0, [f"{outdir} is up to date"], [])
 
 
+@pytest.mark.slow
 def test_overlapping_synths_with_different_settings_leave_exactly_the_last_completed_one_fresh(tmp_path):
     outdir = tmp_path / "cdktf.out"
     names = ["dev", "qa", "staging"]
@@ -135,6 +138,7 @@ def test_overlapping_synths_with_different_settings_leave_exactly_the_last_compl
     assert temp_folders(outdir) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_a_synth_stopped_by_a_signal_says_so_in_one_line_and_leaves_the_previous_synth_fresh(outdir, signum):
     before = snapshot(outdir)
@@ -151,6 +155,7 @@ def test_a_synth_stopped_by_a_signal_says_so_in_one_line_and_leaves_the_previous
     assert temp_folders(outdir) == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_make_synth_prints_one_line_and_make_exits_as_interrupted(outdir):
     before = snapshot(outdir)
     process = start(MAKE_SYNTH, environment(outdir, PAYMENT_ENVIRONMENT="qa"))
@@ -163,6 +168,7 @@ def test_ctrl_c_during_make_synth_prints_one_line_and_make_exits_as_interrupted(
     assert snapshot(outdir) == before and temp_folders(outdir) == []
 
 
+@pytest.mark.slow
 def test_a_killed_synth_leaves_the_folder_locked_until_its_app_exits_and_the_next_run_removes_its_leftovers(outdir):
     process = start(SYNTH, environment(outdir, PAYMENT_ENVIRONMENT="qa"))
     wait_until_synthesizing(process, outdir)
@@ -177,6 +183,7 @@ def test_a_killed_synth_leaves_the_folder_locked_until_its_app_exits_and_the_nex
     assert fresh_for(outdir)
 
 
+@pytest.mark.slow
 def test_a_replaced_lambda_zip_is_not_up_to_date_and_the_next_synth_restores_it(outdir):
     package = next(outdir.glob("stacks/app/assets/**/handlers.zip"))
     original = package.read_bytes()
@@ -188,6 +195,7 @@ def test_a_replaced_lambda_zip_is_not_up_to_date_and_the_next_synth_restores_it(
     assert fresh_for(outdir)
 
 
+@pytest.mark.slow
 def test_terraform_working_files_beside_a_stack_are_kept_across_a_synth(outdir):
     working = outdir / "stacks" / "app" / ".terraform"
     working.mkdir()
@@ -203,6 +211,7 @@ def test_terraform_working_files_beside_a_stack_are_kept_across_a_synth(outdir):
     (outdir / "stacks" / "app" / ".terraform.lock.hcl").unlink()
 
 
+@pytest.mark.slow
 def test_without_node_make_synth_says_so_in_one_line_and_exits_2(tmp_path):
     empty = tmp_path / "bin"
     empty.mkdir()
@@ -216,6 +225,7 @@ def test_without_node_make_synth_says_so_in_one_line_and_exits_2(tmp_path):
     assert not outdir.exists() and temp_folders(outdir) == []
 
 
+@pytest.mark.slow
 def test_an_output_path_that_is_a_file_is_refused_in_one_line(tmp_path):
     outdir = tmp_path / "cdktf.out"
     outdir.write_text("not a folder")
@@ -238,6 +248,7 @@ needs_mount_namespaces = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @needs_mount_namespaces
 def test_a_read_only_folder_around_the_output_is_one_line_and_exit_2(tmp_path):
     parent = tmp_path / "read-only"
@@ -249,6 +260,7 @@ def test_a_read_only_folder_around_the_output_is_one_line_and_exit_2(tmp_path):
                    "folder beside it; make that folder writable, or set CDKTF_OUTDIR to a writable place"]
 
 
+@pytest.mark.slow
 @needs_mount_namespaces
 def test_a_read_only_output_folder_is_one_line_and_exit_2_and_stays_as_it_was(outdir):
     before = snapshot(outdir)
@@ -258,6 +270,7 @@ def test_a_read_only_output_folder_is_one_line_and_exit_2_and_stays_as_it_was(ou
     assert snapshot(outdir) == before and fresh_for(outdir) and temp_folders(outdir) == []
 
 
+@pytest.mark.slow
 @needs_mount_namespaces
 def test_running_the_app_directly_into_a_read_only_folder_is_one_line_and_exit_2(tmp_path):
     outdir = tmp_path / "cdktf.out"
@@ -268,6 +281,7 @@ def test_running_the_app_directly_into_a_read_only_folder_is_one_line_and_exit_2
                    "name a folder in a writable place"]
 
 
+@pytest.mark.slow
 def test_an_unusable_lazy_index_cache_falls_back_to_one_note_and_the_same_output(outdir, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("a file where the cache folder would go")
@@ -293,6 +307,7 @@ def state_machine_arn(outdir: Path, terraform: str | None = None) -> tuple[int, 
     return run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "state-machine-arn"], env)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="needs terraform")
 def test_the_arn_of_a_stack_never_deployed_is_an_error_with_terraforms_reason_not_an_empty_line(outdir):
     status, out, err = state_machine_arn(outdir)
@@ -302,6 +317,7 @@ def test_the_arn_of_a_stack_never_deployed_is_an_error_with_terraforms_reason_no
         'terraform: Error: Backend initialization required, please run "terraform init"']
 
 
+@pytest.mark.slow
 def test_an_empty_arn_is_an_error(outdir):
     status, out, err = state_machine_arn(outdir, terraform="")
     assert status != 0 and out == []
@@ -309,11 +325,13 @@ def test_an_empty_arn_is_an_error(outdir):
         "error: no state_machine_arn in the app stack's state: deploy it first (npx cdktf deploy encryption app)"]
 
 
+@pytest.mark.slow
 def test_a_deployed_arn_is_printed_alone(outdir):
     arn = "arn:aws:states:us-east-1:123456789012:stateMachine:sfn-payment-workflow-dev"
     assert state_machine_arn(outdir, terraform=arn) == (0, [arn], [])
 
 
+@pytest.mark.slow
 def test_the_arn_without_terraform_says_so(outdir, tmp_path):
     tools = tmp_path / "bin"  # what the recipe uses, without terraform
     tools.mkdir()
@@ -350,6 +368,7 @@ def test_the_swap_puts_the_new_folder_in_place_and_the_old_one_aside(tmp_path, m
     assert [p.read_text() for p in new.rglob("cdk.tf.json")] == ["old"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_waiting_for_another_synth_is_one_line_and_130(tmp_path):
     outdir = tmp_path / "cdktf.out"
     holder = subprocess.Popen(["flock", str(tmp_path / ".cdktf.out.lock"), "sleep", "60"], start_new_session=True)
@@ -369,6 +388,7 @@ def test_ctrl_c_while_waiting_for_another_synth_is_one_line_and_130(tmp_path):
     assert not outdir.exists() and temp_folders(outdir) == []
 
 
+@pytest.mark.slow
 def test_a_command_run_after_the_synth_holds_the_lock_so_no_synth_swaps_the_folder_while_it_reads(outdir, tmp_path):
     document, go = outdir / "stacks" / "app" / "cdk.tf.json", tmp_path / "go"
     script = f'sha256sum "{document}"; while [ ! -e "{go}" ]; do sleep 0.02; done; sha256sum "{document}"'
@@ -389,6 +409,7 @@ def test_a_command_run_after_the_synth_holds_the_lock_so_no_synth_swaps_the_fold
     assert fresh_for(outdir)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["the project", "a folder of other files", "the current folder"])
 def test_a_folder_that_is_not_a_synth_is_never_replaced(tmp_path, where):
     mine = tmp_path / "mine"
@@ -401,6 +422,7 @@ def test_a_folder_that_is_not_a_synth_is_never_replaced(tmp_path, where):
     assert (mine / "notes.txt").read_text() == "not a synth" and (ROOT / "Makefile").is_file()
 
 
+@pytest.mark.slow
 def test_an_output_folder_that_is_a_link_is_refused_in_one_line_before_any_synth(tmp_path):
     target = tmp_path / "real"
     target.mkdir()
