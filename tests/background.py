@@ -10,10 +10,13 @@ so any worker reads its result, and waits for it, without owning the process.
 The stock synths that prove the fast path byte-identical only change when the synth inputs do: a finished one is kept
 under .tools/test-cache/, keyed by tools/synth_inputs.py's fingerprint (every source, lock and setting the app reads,
 the interpreter) and the Node version, and a later session on the same inputs reuses it instead of synthesizing again.
+The state probe's deploys are kept the same way, their key adding the probe's own two files and Terraform's version:
+they read nothing else (Terraform's built-in terraform_data, a local state), so they too only change with those.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -71,9 +74,9 @@ class Jobs:
         self._watchers: list[threading.Thread] = []
 
     def start(self, name: str, label: str, folder: Path, command: Sequence[str], cwd: Path, env: Mapping[str, str],
-              cache_key: str | None = None) -> BackgroundJob:
-        """Run `command`, which makes `folder`. With a cache key: reuse the folder a finished run with that key kept,
-        or keep this run's once it succeeds."""
+              cache_key: str | None = None, beside: Sequence[str] = ()) -> BackgroundJob:
+        """Run `command`, which makes `folder` (and the folders named `beside` it). With a cache key: reuse the
+        folders a finished run with that key kept, or keep this run's once it succeeds."""
         record = self.base / "jobs" / name
         record.mkdir(parents=True)
         cached = CACHE / name / cache_key if cache_key else None
@@ -88,7 +91,7 @@ class Jobs:
         def watch() -> None:
             code = process.wait()
             if code == 0 and cached is not None:
-                keep(folder, cached)
+                keep([folder, *(folder.parent / name for name in beside)], cached)
             _write_status(record, code)
 
         watcher = threading.Thread(target=watch, name=f"watch {name}", daemon=True)
@@ -112,11 +115,12 @@ def _write_status(record: Path, code: int) -> None:
     partial.rename(record / STATUS)  # whoever reads the status finds it whole
 
 
-def keep(folder: Path, cached: Path) -> None:
-    """Copy `folder` into the cache as `cached` (all at once), and drop what the cache held for other inputs."""
+def keep(folders: Sequence[Path], cached: Path) -> None:
+    """Copy `folders` into the cache as `cached` (all at once), and drop what the cache held for other inputs."""
     cached.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=cached.parent))
-    shutil.copytree(folder, partial / folder.name, symlinks=True)
+    for folder in folders:
+        shutil.copytree(folder, partial / folder.name, symlinks=True)
     try:
         partial.rename(cached)
     except OSError:  # another session kept the same inputs first: theirs is as good
@@ -127,16 +131,21 @@ def keep(folder: Path, cached: Path) -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
-def synth_cache_key(base: Path, outdir: Path, env: Mapping[str, str], root: Path = ROOT) -> str:
+def cache_key(base: Path, outdir: Path, env: Mapping[str, str], *, also: Sequence[Path] = (),
+              tools: Sequence[Sequence[str]] = (("node", "--version"),), root: Path = ROOT) -> str:
     """The synth-input fingerprint of a synth into `outdir` under `base`, with `base` itself left out (it is a new
-    temporary folder every session; what is below it, and so every relative state path, is the same), and the Node
-    version jsii runs on."""
+    temporary folder every session; what is below it, and so every relative state path, is the same); and the
+    contents of `also` and the versions `tools` print, for a job that reads more than the app does."""
     placeholder = Path("/background")
     settings = {name: value.replace(str(base), str(placeholder)) for name, value in env.items()
                 if name.startswith(synth_inputs.SETTING_PREFIXES)}
-    inputs = synth_inputs.fingerprint(placeholder / outdir.relative_to(base), root, settings)
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
-    return f"{inputs[:32]}-node-{node or 'missing'}"
+    digest = hashlib.sha256(synth_inputs.fingerprint(placeholder / outdir.relative_to(base), root, settings).encode())
+    for path in also:
+        digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes() + b"\0")
+    for command in tools:
+        done = subprocess.run(list(command), capture_output=True, text=True, check=False)
+        digest.update(f"{' '.join(command)}: {done.stdout.strip() or 'missing'}\0".encode())
+    return digest.hexdigest()[:40]
 
 
 def _environment(state_dir: Path, **extra: str) -> dict[str, str]:
@@ -161,7 +170,7 @@ def start_app_synth(jobs: Jobs, name: str, *, optimizations: bool, engine: str =
     outdir.parent.mkdir(parents=True)
     env = _environment(jobs.base / "state", PAYMENT_SYNTH_OPTIMIZATIONS="on" if optimizations else "off",
                        CDKTF_OUTDIR=str(outdir), PAYMENT_CDK_ENGINE=engine)
-    key = None if optimizations else synth_cache_key(jobs.base, outdir, env)
+    key = None if optimizations else cache_key(jobs.base, outdir, env)
     return jobs.start(name, f"{name} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env, key)
 
 
@@ -179,8 +188,12 @@ def start_probe_deploy(jobs: Jobs) -> BackgroundJob:
     }))
     command = [sys.executable, "-m", "tests.payment_constructs.state_probe_deploys", str(jobs.base / "deploy")]
     env = _environment(jobs.base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT)
+    probe = ROOT / "tests" / "payment_constructs"
+    key = cache_key(jobs.base, project / "cdktf.out", env, also=[probe / "state_probe_app.py",
+                                                                 probe / "state_probe_deploys.py"],
+                    tools=[("node", "--version"), ("terraform", "version")])
     return jobs.start("probe_deploy", "cdktf deploy of the state probe (then the engine switch)", jobs.base / "deploy",
-                      command, project, env)
+                      command, project, env, key, beside=["state"])
 
 
 def start_probe_synth(jobs: Jobs) -> BackgroundJob:
