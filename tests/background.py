@@ -143,8 +143,11 @@ def cache_key(base: Path, outdir: Path, env: Mapping[str, str], *, also: Sequenc
     for path in also:
         digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes() + b"\0")
     for command in tools:
-        done = subprocess.run(list(command), capture_output=True, text=True, check=False)
-        digest.update(f"{' '.join(command)}: {done.stdout.strip() or 'missing'}\0".encode())
+        try:
+            version = subprocess.run(list(command), capture_output=True, text=True, check=False).stdout.strip()
+        except OSError:  # not installed: the job will say so itself
+            version = ""
+        digest.update(f"{' '.join(command)}: {version or 'missing'}\0".encode())
     return digest.hexdigest()[:40]
 
 

@@ -235,15 +235,16 @@ def path_without(tmp_path: Path, hidden: str) -> str:
 @pytest.mark.slow
 def test_without_graphviz_the_whole_output_is_the_review_its_files_and_one_note_on_how_to_get_the_picture(
         outdir_copy, passing_checkov, tmp_path):
-    """Run as a fresh machine runs it: no `dot` on PATH (and an earlier run's pictures left in the folder)."""
+    """Run as a fresh machine runs it, in the project's folder: no `dot` on PATH (and an earlier run's pictures left
+    in the folder)."""
     folder = outdir_copy / "review"
     folder.mkdir()
     (folder / "graph.svg").write_text("<svg>an earlier tree</svg>")
-    done = review_process(outdir_copy, "--checkov", str(passing_checkov),
-                          env={**os.environ, "PATH": path_without(tmp_path, "dot")})
+    env = {**os.environ, "PATH": path_without(tmp_path, "dot"), "PYTHONPATH": str(ROOT)}
+    done = review_process(Path(outdir_copy.name), "--checkov", str(passing_checkov), cwd=outdir_copy.parent, env=env)
     review_text = (folder / "review.txt").read_text()
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"{review_text}\nwritten to {folder}/: review.txt, graph.dot\n{NO_GRAPHVIZ_NOTE}\n"
+    assert done.stdout == f"{review_text}\nwritten to cdktf.out/review/: review.txt, graph.dot\n{NO_GRAPHVIZ_NOTE}\n"
     assert max(len(line) for line in done.stdout.splitlines()) <= 120
     assert sorted(p.name for p in folder.iterdir()) == ["graph.dot", "review.txt"]
 
