@@ -54,19 +54,20 @@ quiet_on_interrupt = trap 'interrupted=1' INT; $(1) || { status=$$?; test -n "$$
 synth: deps
 	@$(call quiet_on_interrupt,$(SYNTH))
 
-# make test: every test, on every core (pytest-xdist; the slow child processes start once, tests/conftest.py).
+# make test: every test, on every core (pytest-xdist; the slow child processes start once, tests/conftest.py); a
+# module's tests run on one worker, so what they share (a make run, another configuration's synth) is made once.
 # tests/synth_review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
 # make test-fast: all but the tests marked slow (real make, synth, checkov, git and deploy processes), for the
 # edit-and-run loop; make test and CI run everything.
 # make test-cdktn: every test that reads a synth of the app (marked `engine`) again, on CDK Terrain; CI runs it too.
 test: deps $(CHECKOV_TOOL)
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist loadscope
 
 test-fast: deps
 	$(PY) -m pytest -m "not slow"
 
 test-cdktn: deps $(CHECKOV_TOOL)
-	PAYMENT_CDK_ENGINE=cdktn $(PY) -m pytest -n auto -m engine
+	PAYMENT_CDK_ENGINE=cdktn $(PY) -m pytest -n auto --dist loadscope -m engine
 
 lint: deps
 	$(VENV)/bin/ruff check .

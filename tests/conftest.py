@@ -107,10 +107,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.longrepr = f"skipped in CI, which provides {needs} and relies on this test: {reason}"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if SYNTH_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.engine)
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if SYNTH_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.engine)
 
 
 def is_xdist_worker(config: pytest.Config) -> bool:
