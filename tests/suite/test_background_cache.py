@@ -1,9 +1,10 @@
-"""The suite's cache of real work (tests/background.py): a stock synth is reused while its inputs stay the same, and
-made again as soon as one changes."""
+"""The suite's cache of real work (tests/background.py, kept checkov): a stock synth, or checkov's verdict on a tree, is
+reused while its inputs stay the same, and made again as soon as one changes."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -99,3 +100,29 @@ def test_only_the_stock_synths_are_cached_never_the_fast_ones(tmp_path, monkeypa
     background.start_app_synth(jobs, "stock", optimizations=False)
     background.start_app_synth(jobs, "fast", optimizations=True)
     assert started["stock"][5] is not None and started["fast"][5] is None
+
+
+def test_checkovs_verdict_on_a_tree_is_kept_until_a_file_of_the_tree_changes(tmp_path):
+    from tests.synth_review.conftest import write_kept_checkov
+
+    calls = tmp_path / "calls"
+    fake = tmp_path / "real-checkov"
+    count = f"$(wc -l < {calls})"
+    fake.write_text(f"#!/bin/sh\necho called >> {calls}\necho '{{\"results\": {{}}, \"n\": '{count}'}}'\n")
+    fake.chmod(0o755)
+    kept = write_kept_checkov(tmp_path, fake, tmp_path / "cache")
+    tree = tmp_path / "cdktf.out" / "stacks" / "app"
+    tree.mkdir(parents=True)
+    (tree / "cdk.tf.json").write_text("{}")
+    config = tmp_path / ".checkov.yaml"
+    config.write_text("framework: [terraform_json]\n")
+
+    def judged() -> str:
+        args = ["--directory", str(tmp_path / "cdktf.out"), "--config-file", str(config), "--output", "json"]
+        return subprocess.run([str(kept), *args], capture_output=True, text=True, check=True).stdout
+
+    first, again = judged(), judged()
+    (tree / "cdk.tf.json").write_text('{"resource": {}}')
+    changed = judged()
+    verdict = '{{"results": {{}}, "n": {}}}\n'
+    assert (first, again, changed) == (verdict.format(1), verdict.format(1), verdict.format(2))

@@ -15,8 +15,8 @@ from synth_review.checkov_gate import (
 
 
 @pytest.fixture(scope="session")
-def checkov_result(synthesized, checkov_tool) -> CheckovResult:
-    return run_checkov(synthesized.outdir, checkov_tool)
+def checkov_result(synthesized, kept_checkov) -> CheckovResult:
+    return run_checkov(synthesized.outdir, kept_checkov)
 
 
 @pytest.mark.slow
