@@ -120,7 +120,7 @@ def test_a_second_run_with_nothing_changed_is_up_to_date(outdir):
 @pytest.mark.slow
 def test_overlapping_synths_with_different_settings_leave_exactly_the_last_completed_one_fresh(tmp_path):
     outdir = tmp_path / "cdktf.out"
-    names = ["dev", "qa", "staging"]
+    names = ["dev", "qa"]  # one of the two waits for the other, whichever starts first
     runs = {name: start(SYNTH, environment(outdir, PAYMENT_ENVIRONMENT=name)) for name in names}
     finished: list[str] = []
     while len(finished) < len(runs):
