@@ -70,9 +70,9 @@ MUTATIONS = (
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$")
 
 
-def run_suite(root: Path, env: dict[str, str]) -> tuple[set[str], str, float]:
+def run_suite(root: Path, env: dict[str, str], extra: list[str]) -> tuple[set[str], str, float]:
     started = time.monotonic()
-    done = subprocess.run([str(root / ".venv" / "bin" / "python"), "-m", "pytest", "-q", "-rfE", "-p", "no:randomly"],
+    done = subprocess.run([str(root / ".venv" / "bin" / "python"), "-m", "pytest", "-q", "-rfE", *extra],
                           cwd=root, env=env, capture_output=True, text=True, check=False)
     failing = {m.group(1) for line in done.stdout.splitlines() if (m := _FAILED.match(line))}
     summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
@@ -84,6 +84,7 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to mutate (set up: .venv and the rest)")
     parser.add_argument("--only", nargs="*", help="run only the mutations whose name starts with one of these")
     parser.add_argument("--json", type=Path, default=Path("mutations.json"))
+    parser.add_argument("--pytest-args", default="", help="more pytest arguments, e.g. '-n 2 --dist loadscope'")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_")) and k != "PYTEST_ADDOPTS"}
     chosen = [m for m in MUTATIONS if not args.only or any(m.name.startswith(o) for o in args.only)]
@@ -92,7 +93,8 @@ def main() -> int:
         if text.count(mutation.old) != 1:
             print(f"error: {mutation.path}: {mutation.old!r} found {text.count(mutation.old)} times", file=sys.stderr)
             return 2
-    baseline, summary, seconds = run_suite(args.root, env)
+    extra = args.pytest_args.split()
+    baseline, summary, seconds = run_suite(args.root, env, extra)
     print(f"no mutation: {summary} ({seconds:.0f} s); failing anyway: {sorted(baseline) or 'none'}", flush=True)
     results = {"baseline": sorted(baseline)}
     for mutation in chosen:
@@ -100,7 +102,7 @@ def main() -> int:
         original = path.read_text()
         try:
             path.write_text(original.replace(mutation.old, mutation.new))
-            failing, summary, seconds = run_suite(args.root, env)
+            failing, summary, seconds = run_suite(args.root, env, extra)
         finally:
             path.write_text(original)
         caught = sorted(failing - baseline)
