@@ -1,6 +1,9 @@
-"""Session fixtures: the whole app is synthesized once, the way `cdktf synth` does, into a temporary outdir.
+"""Session fixtures: the whole app is synthesized once per configuration, the way `cdktf synth` does, into a
+temporary outdir; and the slow child processes the selected tests need, started before the first test
+(tests/background.py), by the one process that owns them (pytest, or pytest-xdist's controller).
 
-cdktf is imported inside the fixtures, not at module level, so the handler tests never pay for loading it.
+cdktf is imported inside the fixtures, not at module level, so the handler tests never pay for loading it. Hypothesis
+runs with its defaults everywhere, CI included: it explores new examples on every run (docs/testing.md).
 """
 
 from __future__ import annotations
