@@ -64,7 +64,7 @@ test: deps $(CHECKOV_TOOL)
 	$(PY) -m pytest -n auto --dist loadscope
 
 test-fast: deps
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n auto --dist loadscope -m "not slow"
 
 test-cdktn: deps $(CHECKOV_TOOL)
 	PAYMENT_CDK_ENGINE=cdktn $(PY) -m pytest -n auto --dist loadscope -m engine
