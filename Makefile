@@ -60,14 +60,17 @@ synth: deps
 # make test-fast: all but the tests marked slow (real make, synth, checkov, git and deploy processes), for the
 # edit-and-run loop; make test and CI run everything.
 # make test-cdktn: every test that reads a synth of the app (marked `engine`) again, on CDK Terrain; CI runs it too.
+# Bytecode caches (__pycache__, ignored by git) let each of the many Python processes the suite starts skip compiling
+# the project and rewriting the tests' asserts again; an inherited PYTHONDONTWRITEBYTECODE would switch them off.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n auto --dist loadscope
 test: deps $(CHECKOV_TOOL)
-	$(PY) -m pytest -n auto --dist loadscope
+	$(PYTEST)
 
 test-fast: deps
-	$(PY) -m pytest -n auto --dist loadscope -m "not slow"
+	$(PYTEST) -m "not slow"
 
 test-cdktn: deps $(CHECKOV_TOOL)
-	PAYMENT_CDK_ENGINE=cdktn $(PY) -m pytest -n auto --dist loadscope -m engine
+	PAYMENT_CDK_ENGINE=cdktn $(PYTEST) -m engine
 
 lint: deps
 	$(VENV)/bin/ruff check .
