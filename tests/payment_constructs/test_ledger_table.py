@@ -76,6 +76,7 @@ def test_a_dev_ledger_may_be_deleted_unless_configured_otherwise():
                          ).ledger_deletion_protection is True
 
 
+@pytest.mark.engine  # synthesizes a configuration of its own
 def test_a_dev_synth_has_an_unprotected_ledger_and_unreserved_functions(tmp_path):
     dev = settings_from({"PAYMENT_ENVIRONMENT": "dev", "PAYMENT_RESERVED_CONCURRENCY": "0"})
     app = synthesize(dev, tmp_path).stack("app")

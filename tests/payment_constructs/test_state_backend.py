@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from payment_constructs.settings import LocalBackendSettings
 from tests.conftest import settings_from, synthesize
 
@@ -50,6 +52,7 @@ def test_the_app_stack_is_deployed_after_the_encryption_stack(synthesized):
     assert manifest["stacks"]["encryption"]["dependencies"] == []
 
 
+@pytest.mark.engine  # synthesizes a configuration of its own
 def test_the_s3_backend_keeps_one_locked_encrypted_key_per_stack_and_environment(tmp_path):
     s3 = settings_from({
         "PAYMENT_STATE_BACKEND": "s3",
