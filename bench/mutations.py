@@ -60,6 +60,8 @@ MUTATIONS = (
     Mutation("compliance rule: resourceType misspelt", "payment_constructs/log_encryption_monitor.py",
              'LOG_GROUP_RESOURCE_TYPE = "AWS::Logs::LogGroup"',
              'LOG_GROUP_RESOURCE_TYPE = "AWS::CloudWatch::LogGroup"'),
+    Mutation("compliance rule: detail-type misspelt", "payment_constructs/log_encryption_monitor.py",
+             '"detail-type": ["Config Rules Compliance Change"]', '"detail-type": ["Config Rule Compliance Change"]'),
     Mutation("acknowledgement: a name matches by prefix", "synth_review/acknowledgement.py",
              "matches = [c for c in destructive if name in (c.name, c.subject)]",
              "matches = [c for c in destructive if c.name.startswith(name) or c.subject.startswith(name)]"),
@@ -67,7 +69,7 @@ MUTATIONS = (
              "chosen = list(triggers.items())", "chosen = list(triggers.items())[:1]"),
 )
 
-_FAILED = re.compile(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$")
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (tests/.+?)(?: - .*)?$")  # not a captured log line "ERROR    moto..."
 
 
 def run_suite(root: Path, env: dict[str, str], extra: list[str]) -> tuple[set[str], str, float]:
