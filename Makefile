@@ -37,7 +37,7 @@ endif
 # package (over a hundred lines per install). We install from PyPI (Pipfile's source), so PyPI is the extra index.
 export PIP_EXTRA_INDEX_URL := https://pypi.org/simple
 
-.PHONY: synth test lint deps clean
+.PHONY: synth test test-fast test-cdktn lint deps clean
 
 # ENV=<name>: the environment whose file (environments/<name>.env) every goal uses; the same as exporting
 # PAYMENT_ENVIRONMENT=<name>. Both at once must agree.
@@ -52,9 +52,9 @@ endif
 
 # The output folder: $CDKTF_OUTDIR if set (as cdktf itself honours it), else cdktf.out.
 OUTDIR := $(or $(CDKTF_OUTDIR),cdktf.out)
-# tools/synth.py runs the app directly, as `cdktf synth` would run it (same output, tests/test_synth_identity.py),
-# without the CLI's own start-up; not at all when nothing that affects the output changed (tools/synth_inputs.py);
-# one synth of a folder at a time, written aside and swapped in whole. `$(SYNTH) -- CMD` then runs CMD holding the
+# tools/synth.py runs the app directly, as `cdktf synth` would run it (same output,
+# tests/synth_speed/test_synth_identity.py), without the CLI's own start-up; not at all when nothing that affects the
+# output changed (tools/synth_inputs.py); one synth of a folder at a time, written aside and swapped in whole. `$(SYNTH) -- CMD` then runs CMD holding the
 # folder's lock, so CMD reads the synth just checked even while another make synth waits.
 SYNTH := $(PY) tools/synth.py --outdir $(OUTDIR)
 # Ctrl-C reaches make, the recipe's shell and the command alike. The command prints its one line and exits 130; the
@@ -65,9 +65,23 @@ quiet_on_interrupt = trap 'interrupted=1' INT; $(1) || { status=$$?; test -n "$$
 synth: deps
 	@$(call quiet_on_interrupt,$(SYNTH))
 
-# tests/review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
+# make test: every test, on every core (pytest-xdist; the slow child processes start once, tests/conftest.py); a
+# module's tests run on one worker, so what they share (a make run, another configuration's synth) is made once.
+# tests/synth_review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
+# make test-fast: all but the tests marked slow (real make, synth, checkov, git and deploy processes), for the
+# edit-and-run loop; make test and CI run everything.
+# make test-cdktn: every test that reads a synth of the app (marked `engine`) again, on CDK Terrain; CI runs it too.
+# Bytecode caches (__pycache__, ignored by git) let each of the many Python processes the suite starts skip compiling
+# the project and rewriting the tests' asserts again; an inherited PYTHONDONTWRITEBYTECODE would switch them off.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n auto --dist loadscope
 test: deps $(CHECKOV_TOOL)
-	$(PY) -m pytest
+	$(PYTEST)
+
+test-fast: deps
+	$(PYTEST) -m "not slow"
+
+test-cdktn: deps $(CHECKOV_TOOL)
+	PAYMENT_CDK_ENGINE=cdktn $(PYTEST) -m engine
 
 lint: deps
 	$(VENV)/bin/ruff check .
@@ -89,7 +103,7 @@ $(CDKTN_SYNCED): $(VENV)/.synced
 ifeq ($(PAYMENT_CDK_ENGINE),cdktn)
 deps: $(CDKTN_SYNCED)
 endif
-test: $(CDKTN_SYNCED)
+test test-cdktn: $(CDKTN_SYNCED)
 node_modules/.installed: package-lock.json
 $(CHECKOV_TOOL): tools/checkov-requirements.txt
 
@@ -180,10 +194,12 @@ else
 # `make review REVIEW_OUTDIR=<tree>` reviews a synthesized tree from elsewhere (a CI artefact) as it is, unsynthesized.
 # BASE=<git revision>: review the change from that revision instead (synthesized in a throw-away worktree);
 # PAYMENT_REVIEW_ALLOW_REPLACE=<stack>/<address>,... accepts destructive changes by name.
+# REVIEW_CHECKOV=<path>: another checkov than the tool venv's (the exit-status tests use a stand-in).
 REVIEW_OUTDIR ?= $(OUTDIR)
 review_lock = $(if $(filter $(OUTDIR),$(REVIEW_OUTDIR)),$(SYNTH) --)
 review: deps $(CHECKOV_TOOL)
-	@$(call keep_status,$(review_lock),$(PY) -m synth_review --outdir $(REVIEW_OUTDIR) $(if $(BASE),--base '$(BASE)'))
+	@$(call keep_status,$(review_lock),$(PY) -m synth_review --outdir $(REVIEW_OUTDIR) \
+		$(if $(REVIEW_CHECKOV),--checkov '$(REVIEW_CHECKOV)') $(if $(BASE),--base '$(BASE)'))
 
 run-local: deps
 	@$(call keep_status,$(SYNTH) --,$(PY) -m local_run --outdir $(OUTDIR) $(if $(PAYMENT),--payment $(PAYMENT)))

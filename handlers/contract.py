@@ -29,7 +29,7 @@ class RoutedError(StrEnum):
     """Errors the state machine routes on, each the name of the exception class a handler raises.
 
     Lambda reports a function error's errorType as the exception's class name, and Step Functions matches a Catch's
-    ErrorEquals against it. tests/test_contract.py holds every name equal to a handler's exception class.
+    ErrorEquals against it. tests/handlers/test_contract.py holds every name equal to a handler's exception class.
     """
 
     PAYMENT_VALIDATION = "PaymentValidationError"

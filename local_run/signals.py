@@ -15,6 +15,7 @@ observed, so alarms on them are shown as not reached.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,6 +36,14 @@ EXECUTION_STATUS_METRICS = {
 }
 
 MetricKey = tuple[str, str, frozenset[tuple[str, str]]]  # namespace, metric name, dimensions (values: addresses)
+# How an alarm compares its statistic with its threshold (CloudWatch API reference, PutMetricAlarm,
+# ComparisonOperator); the anomaly-detection operators compare with a band, which these alarms never use.
+COMPARISONS = {
+    "GreaterThanOrEqualToThreshold": operator.ge,
+    "GreaterThanThreshold": operator.gt,
+    "LessThanThreshold": operator.lt,
+    "LessThanOrEqualToThreshold": operator.le,
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,11 @@ class Alarm:
     name: str
     metrics: tuple[MetricKey, ...]
     threshold: float
+    comparison: str
+
+    def breaches(self, value: float) -> bool:
+        """Whether a period whose statistic is `value` is past the threshold, as CloudWatch compares them."""
+        return COMPARISONS[self.comparison](value, self.threshold)
 
 
 @dataclass(frozen=True)
@@ -112,7 +126,9 @@ class Monitoring:
 
     def pages(self, seen: Counter[MetricKey]) -> tuple[str, ...]:
         """The alarms these datapoints would set off, by name without the environment's prefix."""
-        fired = [a.name for a in self.alarms if sum(seen[m] for m in a.metrics) >= a.threshold]
+        # A metric nobody produced has no datapoint, which these alarms treat as not breaching (treat_missing_data).
+        fired = [a.name for a in self.alarms
+                 if any(m in seen for m in a.metrics) and a.breaches(sum(seen[m] for m in a.metrics))]
         return tuple(sorted(name.removeprefix(self.alarm_prefix) for name in fired))
 
     def _count(self, seen: Counter[MetricKey], group: str | None, events: Sequence[Mapping[str, Any]]) -> None:
@@ -146,7 +162,7 @@ def _alarm(body: Mapping[str, Any]) -> Alarm:
         )
     else:
         metrics = (_metric_key(body["namespace"], body["metric_name"], body.get("dimensions", {})),)
-    return Alarm(body["alarm_name"], metrics, float(body["threshold"]))
+    return Alarm(body["alarm_name"], metrics, float(body["threshold"]), body["comparison_operator"])
 
 
 def _metric_key(namespace: str, name: str, dimensions: Mapping[str, str]) -> MetricKey:

@@ -22,8 +22,9 @@ from typing import Literal, TypeVar
 from handlers.contract import DEFAULT_MAX_AMOUNT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# What `make clean` deletes (the Makefile's clean target; tests/test_settings.py holds the two equal) and the synth
-# output, which every synth rewrites: Terraform state kept inside either would be lost without a word.
+# What `make clean` deletes (the Makefile's clean target; tests/payment_constructs/test_settings.py holds the two
+# equal) and the synth output, which every synth rewrites: Terraform state kept inside either would be lost without
+# a word.
 REMOVED_BY_MAKE_CLEAN = (
     "cdktf.out", ".cdktf.out.tmp-*", "state-bucket.out", ".state-bucket.out.tmp-*", ".pytest_cache",
 )

@@ -23,7 +23,7 @@ def add_workflow_stacks(
     steps: Sequence[FunctionSpec] = WORKFLOW_STEPS,
 ) -> tuple[EncryptionStack, AppStack]:
     """The pair of one environment. Other stack ids are for apps holding several environments (the benchmark); other
-    steps for proving that the stacks follow the step list (tests/test_adding_a_step.py)."""
+    steps for proving that the stacks follow the step list (tests/payment_constructs/test_adding_a_step.py)."""
     steps = checked_steps(steps)
     encryption = EncryptionStack(app, encryption_id, settings, steps)
     workflow = AppStack(app, app_id, settings, encryption_stack=encryption_id, steps=steps)

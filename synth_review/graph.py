@@ -15,8 +15,11 @@ from pathlib import Path
 from synth_review.cross_stack import cross_stack_values
 from synth_review.references import depends_on, references
 from synth_review.synthesized import SynthesizedApp
+from synth_review.table import WIDTH, truncate
 
 FORMATS = ("svg", "png")
+# The review prints each note after "note: " and keeps every line within its width.
+NOTE_WIDTH = WIDTH - len("note: ")
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,7 @@ def write_graph(app: SynthesizedApp, folder: Path, name: str = "graph",
     dot = shutil.which("dot")
     if dot is None:
         drawn = " and ".join(f"{name}.{fmt}" for fmt in FORMATS)
-        return written, [f"{drawn} not drawn: Graphviz `dot` is not installed; `make graphviz` installs it "
-                         "(apt-get install graphviz; brew install graphviz on macOS)"]
+        return written, [f"{drawn} not drawn: no Graphviz `dot` here; `make graphviz` installs it"]
     notes = []
     for fmt in FORMATS:
         target = folder / f"{name}.{fmt}"
@@ -128,7 +130,8 @@ def write_graph(app: SynthesizedApp, folder: Path, name: str = "graph",
             written.append(target.name)
         else:
             target.unlink(missing_ok=True)  # a half-drawn picture would pass for this run's
-            notes.append(f"{name}.{fmt} not drawn: dot said {done.stderr.strip()[:200] or 'nothing'}")
+            said = f"{name}.{fmt} not drawn: dot said "
+            notes.append(said + truncate(done.stderr.strip() or "nothing", NOTE_WIDTH - len(said)))
     return written, notes
 
 

@@ -1,7 +1,7 @@
 """Which attribute changes make Terraform replace a resource, and which resources hold state a replacement loses.
 
 One table, read by the change review (synth_review/change_set.py) and tested entry by entry
-(tests/review/test_replacement_table.py). Every entry names its source: the AWS provider's (or time provider's)
+(tests/synth_review/test_replacement_table.py). Every entry names its source: the AWS provider's (or time provider's)
 registry documentation, or, where the page is silent, the provider's resource schema (`ForceNew: true`), which is
 what Terraform's plan obeys. Only the resource types this project deploys are listed; a type missing here is
 reviewed attribute by attribute, never assumed safe to replace.

@@ -1,7 +1,7 @@
 """Every rule the review enforces, in one place, so the verdict and the exit status cannot disagree.
 
 RULES names each rule id a finding may carry and what it guards; the README's table of review rules lists the same
-ids (tests/review/test_rules_table.py holds them together).
+ids (tests/synth_review/test_rules_table.py holds them together).
 """
 
 from __future__ import annotations

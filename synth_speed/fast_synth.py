@@ -3,7 +3,7 @@
 A stock synth of a small app with the prebuilt AWS provider spends almost all of its time
 on work whose results the synthesized JSON never sees. This module removes most of that
 work, on the Python side and in jsii's Node kernel (the output stays byte-identical, which
-``tests/test_synth_identity.py`` checks against a stock synth); call :func:`enable`
+``tests/synth_speed/test_synth_identity.py`` checks against a stock synth); call :func:`enable`
 before anything imports cdktf or a provider, and :func:`after_synth` right after
 ``app.synth()``::
 

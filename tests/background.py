@@ -1,38 +1,154 @@
-"""Slow child processes, started when the session starts so they run on the second core beside the rest.
+"""Slow child processes, started once when the session starts so they run beside the tests.
 
-A stock synth (optimizations off) or a real `cdktf deploy` costs seconds of waiting on a subprocess; started before
-the first test and collected by the tests that need them, they cost almost no wall time on a two-core machine.
+A stock synth (optimizations off), a real `cdktf deploy` or the change review's fixture repository costs seconds of a
+subprocess; started before the first test and collected by the tests that need them, they cost little wall time.
+
+One process starts and owns them: pytest itself, or with pytest-xdist the controller, which sees what every worker
+collected (tests/conftest.py). A job writes what it printed and its exit status into files of its own record folder,
+so any worker reads its result, and waits for it, without owning the process.
+
+The stock synths that prove the fast path byte-identical only change when the synth inputs do: a finished one is kept
+under .tools/test-cache/, keyed by tools/synth_inputs.py's fingerprint (every source, lock and setting the app reads,
+the interpreter) and the Node version, and a later session on the same inputs reuses it instead of synthesizing again.
+The state probe's deploys are kept the same way, their key adding the probe's own two files and Terraform's version:
+they read nothing else (Terraform's built-in terraform_data, a local state), so they too only change with those.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import synth_inputs  # noqa: E402  (a script in tools/, not a package)
+
 CDKTF_CLI = ROOT / "node_modules" / ".bin" / "cdktf"
 PROBE_ENVIRONMENT = "dev"  # the one environment that needs no environments/<name>.env
+CACHE = ROOT / ".tools" / "test-cache"
+STATUS, OUTPUT = "status", "output"
 
 
-@dataclass
+@dataclass(frozen=True)
 class BackgroundJob:
     label: str
     folder: Path
-    process: subprocess.Popen[bytes]
-
-    output: str | None = None
-    """What the job printed (stdout and stderr), once outcome() has collected it."""
+    """What the job makes, once it has succeeded."""
+    record: Path
+    """Where the job's output and exit status are written."""
 
     def outcome(self, timeout: float = 600) -> Path:
         """The job's folder once it has finished; AssertionError with its output if it failed."""
-        if self.output is None:
-            self.output = self.process.communicate(timeout=timeout)[0].decode(errors="replace")
-        assert self.process.returncode == 0, f"{self.label} failed:\n{self.output[-4000:]}"
+        status = self.record / STATUS
+        deadline = time.monotonic() + timeout
+        while not status.exists():
+            assert time.monotonic() < deadline, f"{self.label} did not finish within {timeout:.0f} s"
+            time.sleep(0.05)
+        code = status.read_text().strip()
+        assert code == "0", f"{self.label} failed (exit status {code}):\n{self.output[-4000:]}"
         return self.folder
+
+    @property
+    def output(self) -> str:
+        """What the job printed (stdout and stderr together)."""
+        path = self.record / OUTPUT
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+class Jobs:
+    """Starts jobs and owns their processes; the session's one owner (see the module's docstring)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self._processes: list[subprocess.Popen[bytes]] = []
+        self._watchers: list[threading.Thread] = []
+
+    def start(self, name: str, label: str, folder: Path, command: Sequence[str], cwd: Path, env: Mapping[str, str],
+              cache_key: str | None = None, beside: Sequence[str] = ()) -> BackgroundJob:
+        """Run `command`, which makes `folder` (and the folders named `beside` it). With a cache key: reuse the
+        folders a finished run with that key kept, or keep this run's once it succeeds."""
+        record = self.base / "jobs" / name
+        record.mkdir(parents=True)
+        cached = CACHE / name / cache_key if cache_key else None
+        if cached is not None and cached.is_dir():
+            (record / OUTPUT).write_text("")
+            _write_status(record, 0)
+            return BackgroundJob(f"{label} (cached)", cached / folder.name, record)
+        with (record / OUTPUT).open("wb") as output:
+            process = subprocess.Popen(list(command), cwd=cwd, env=dict(env), stdout=output, stderr=subprocess.STDOUT)
+        self._processes.append(process)
+
+        def watch() -> None:
+            code = process.wait()
+            if code == 0 and cached is not None:
+                keep([folder, *(folder.parent / name for name in beside)], cached)
+            _write_status(record, code)
+
+        watcher = threading.Thread(target=watch, name=f"watch {name}", daemon=True)
+        watcher.start()
+        self._watchers.append(watcher)
+        return BackgroundJob(label, folder, record)
+
+    def stop(self) -> None:
+        """Kill what is still running (the session ended early, or no test needed it after all)."""
+        for process in self._processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        for watcher in self._watchers:
+            watcher.join(timeout=10)
+
+
+def _write_status(record: Path, code: int) -> None:
+    partial = record / f".{STATUS}"
+    partial.write_text(f"{code}\n")
+    partial.rename(record / STATUS)  # whoever reads the status finds it whole
+
+
+def keep(folders: Sequence[Path], cached: Path) -> None:
+    """Copy `folders` into the cache as `cached` (all at once), and drop what the cache held for other inputs."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=cached.parent))
+    for folder in folders:
+        shutil.copytree(folder, partial / folder.name, symlinks=True)
+    try:
+        partial.rename(cached)
+    except OSError:  # another session kept the same inputs first: theirs is as good
+        shutil.rmtree(partial, ignore_errors=True)
+        return
+    for other in cached.parent.iterdir():
+        if other != cached and not other.name.startswith(".partial-"):
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def cache_key(base: Path, outdir: Path, env: Mapping[str, str], *, also: Sequence[Path] = (),
+              tools: Sequence[Sequence[str]] = (("node", "--version"),), root: Path = ROOT) -> str:
+    """The synth-input fingerprint of a synth into `outdir` under `base`, with `base` itself left out (it is a new
+    temporary folder every session; what is below it, and so every relative state path, is the same); and the
+    contents of `also` and the versions `tools` print, for a job that reads more than the app does."""
+    placeholder = Path("/background")
+    settings = {name: value.replace(str(base), str(placeholder)) for name, value in env.items()
+                if name.startswith(synth_inputs.SETTING_PREFIXES)}
+    digest = hashlib.sha256(synth_inputs.fingerprint(placeholder / outdir.relative_to(base), root, settings).encode())
+    for path in also:
+        digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes() + b"\0")
+    for command in tools:
+        try:
+            version = subprocess.run(list(command), capture_output=True, text=True, check=False).stdout.strip()
+        except OSError:  # not installed: the job will say so itself
+            version = ""
+        digest.update(f"{' '.join(command)}: {version or 'missing'}\0".encode())
+    return digest.hexdigest()[:40]
 
 
 def _environment(state_dir: Path, **extra: str) -> dict[str, str]:
@@ -50,58 +166,61 @@ def _environment(state_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _start(label: str, folder: Path, command: list[str], cwd: Path, env: dict[str, str]) -> BackgroundJob:
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    return BackgroundJob(label, folder, process)
-
-
-def start_app_synth(label: str, base: Path, *, optimizations: bool, engine: str = "cdktf") -> BackgroundJob:
-    """main.py on `engine` into base/<label>/cdktf.out; every such outdir sits at the same depth, so relative state
-    paths agree."""
-    outdir = base / label / "cdktf.out"
+def start_app_synth(jobs: Jobs, name: str, *, optimizations: bool, engine: str = "cdktf") -> BackgroundJob:
+    """main.py on `engine` into base/<name>/cdktf.out; every such outdir sits at the same depth, so relative state
+    paths agree. A stock synth (optimizations off) is cached by its inputs."""
+    outdir = jobs.base / name / "cdktf.out"
     outdir.parent.mkdir(parents=True)
-    env = _environment(base / "state", PAYMENT_SYNTH_OPTIMIZATIONS="on" if optimizations else "off",
+    env = _environment(jobs.base / "state", PAYMENT_SYNTH_OPTIMIZATIONS="on" if optimizations else "off",
                        CDKTF_OUTDIR=str(outdir), PAYMENT_CDK_ENGINE=engine)
-    return _start(f"{label} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env)
+    key = None if optimizations else cache_key(jobs.base, outdir, env)
+    return jobs.start(name, f"{name} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env, key)
 
 
-def start_probe_deploy(base: Path) -> BackgroundJob:
-    """`cdktf deploy encryption app` of tests/state_probe_app.py in a scratch project under base/deploy, then the
-    switch to CDK Terrain and back (tests/probe_deploys.py); state in base/state."""
-    project = base / "deploy" / "project"
+def start_probe_deploy(jobs: Jobs) -> BackgroundJob:
+    """`cdktf deploy encryption app` of tests/payment_constructs/state_probe_app.py in a scratch project under
+    base/deploy, then the switch to CDK Terrain and back (tests/payment_constructs/state_probe_deploys.py); state in
+    base/state."""
+    project = jobs.base / "deploy" / "project"
     project.mkdir(parents=True)
     (project / "cdktf.json").write_text(json.dumps({
         "language": "python",
-        "app": f"{sys.executable} -m tests.state_probe_app",
+        "app": f"{sys.executable} -m tests.payment_constructs.state_probe_app",
         "terraformProviders": [],
         "sendCrashReports": "false",
     }))
-    command = [sys.executable, "-m", "tests.probe_deploys", str(base / "deploy")]
-    env = _environment(base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT)
-    return _start("cdktf deploy of the state probe (then the engine switch)", base / "deploy", command, project, env)
+    command = [sys.executable, "-m", "tests.payment_constructs.state_probe_deploys", str(jobs.base / "deploy")]
+    env = _environment(jobs.base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT)
+    probe = ROOT / "tests" / "payment_constructs"
+    key = cache_key(jobs.base, project / "cdktf.out", env, also=[probe / "state_probe_app.py",
+                                                                 probe / "state_probe_deploys.py"],
+                    tools=[("node", "--version"), ("terraform", "version")])
+    return jobs.start("probe_deploy", "cdktf deploy of the state probe (then the engine switch)", jobs.base / "deploy",
+                      command, project, env, key, beside=["state"])
 
 
-def start_review_fixture(base: Path) -> BackgroundJob:
-    """tests/review/fixture_repo.py: a git repository of this project with reviewable commits, each synthesized."""
-    folder = base / "review-fixture"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_")) and k != "PYTHONPATH"}
-    return _start("review fixture repository", folder, [sys.executable, "-m", "tests.review.fixture_repo", str(folder)],
-                  ROOT, env)
-
-
-def start_probe_synth(base: Path) -> BackgroundJob:
+def start_probe_synth(jobs: Jobs) -> BackgroundJob:
     """The same probe run directly, at the same depth as the deploy's project and with the same state folder."""
-    outdir = base / "direct" / "project" / "cdktf.out"
+    outdir = jobs.base / "direct" / "project" / "cdktf.out"
     outdir.parent.mkdir(parents=True)
-    env = _environment(base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT, CDKTF_OUTDIR=str(outdir))
-    return _start("direct synth of the state probe", outdir, [sys.executable, "-m", "tests.state_probe_app"],
-                  outdir.parent, env)
+    env = _environment(jobs.base / "state", PAYMENT_ENVIRONMENT=PROBE_ENVIRONMENT, CDKTF_OUTDIR=str(outdir))
+    return jobs.start("probe_synth", "direct synth of the state probe", outdir,
+                      [sys.executable, "-m", "tests.payment_constructs.state_probe_app"], outdir.parent, env)
 
 
-def start_saved_plan_deploy(base: Path) -> BackgroundJob:
-    """tests/saved_plan_runs.py: the probe deployed, deployed again and destroyed with tools/deploy.py."""
-    folder = base / "saved-plan"
+def start_review_fixture(jobs: Jobs) -> BackgroundJob:
+    """tests/synth_review/fixture_repo.py: a git repository of this project with reviewable commits, each
+    synthesized."""
+    folder = jobs.base / "review-fixture"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_")) and k != "PYTHONPATH"}
+    return jobs.start("review_fixture", "review fixture repository", folder,
+                      [sys.executable, "-m", "tests.synth_review.fixture_repo", str(folder)], ROOT, env)
+
+
+def start_saved_plan_deploy(jobs: Jobs) -> BackgroundJob:
+    """tests/tools/saved_plan_runs.py: the probe deployed, deployed again and destroyed with tools/deploy.py."""
+    folder = jobs.base / "saved-plan"
     folder.mkdir()
-    command = [sys.executable, "-m", "tests.saved_plan_runs", str(folder)]
-    return _start("make deploy's saved plans on the state probe", folder, command, ROOT,
-                  {**os.environ, "PYTHONPATH": str(ROOT)})
+    command = [sys.executable, "-m", "tests.tools.saved_plan_runs", str(folder)]
+    return jobs.start("saved_plan_deploy", "make deploy's saved plans on the state probe", folder, command, ROOT,
+                      {**os.environ, "PYTHONPATH": str(ROOT)})

@@ -1,21 +1,25 @@
-"""Session fixtures: the whole app is synthesized once, the way `cdktf synth` does, into a temporary outdir.
+"""Session fixtures: the whole app is synthesized once per configuration, the way `cdktf synth` does, into a
+temporary outdir; and the slow child processes the selected tests need, started before the first test
+(tests/background.py), by the one process that owns them (pytest, or pytest-xdist's controller).
 
-cdktf is imported inside the fixtures, not at module level, so the handler tests never pay for loading it.
+cdktf is imported inside the fixtures, not at module level, so the handler tests never pay for loading it. Hypothesis
+runs with its defaults everywhere, CI included: it explores new examples on every run (docs/testing.md).
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import signal
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 
 import cdk_engine
 from payment_constructs.naming import Names
@@ -32,7 +36,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 # The suite's own synth runs on the engine PAYMENT_CDK_ENGINE names (cdktf by default), as main.py does;
-# tests/test_engines.py compares the two engines in child processes.
+# tests/cdk_engine/test_engines.py compares the two engines in child processes.
 cdk_engine.use(cdk_engine.chosen())
 
 # Not the defaults, so a test can tell a value that came from settings from one that was hard-coded.
@@ -50,17 +54,30 @@ TEST_ENVIRONMENT = {
 }
 
 
-BACKGROUND_JOBS = pytest.StashKey[dict[str, background.BackgroundJob]]()
-BACKGROUND_BASE = pytest.StashKey[Path]()
+BACKGROUND = pytest.StashKey[background.Jobs]()
+BACKGROUND_BASE = "background_base"
+JOB_LIST = "jobs.json"
 # Which background jobs each test module needs; they start only if one of its tests is selected.
 JOBS_OF_MODULE = {
-    "tests/test_synth_identity.py": ("stock_synth", "fast_synth", "cdktn_stock_synth", "cdktn_fast_synth"),
-    "tests/test_engines.py": ("fast_synth", "cdktn_fast_synth"),
-    "tests/review/test_review_cdktn.py": ("cdktn_fast_synth",),
-    "tests/test_state_deploy.py": ("probe_deploy", "probe_synth"),
-    "tests/test_engine_switch.py": ("probe_deploy",),
-    "tests/review/test_review_revisions.py": ("review_fixture",),
-    "tests/test_saved_plan_deploy.py": ("saved_plan_deploy",),
+    "tests/synth_speed/test_synth_identity.py": ("stock_synth", "fast_synth", "cdktn_stock_synth", "cdktn_fast_synth"),
+    "tests/cdk_engine/test_engines.py": ("fast_synth", "cdktn_fast_synth"),
+    "tests/synth_review/test_review_cdktn.py": ("cdktn_fast_synth",),
+    "tests/payment_constructs/test_state_deploy.py": ("probe_deploy", "probe_synth"),
+    "tests/cdk_engine/test_engine_switch.py": ("probe_deploy",),
+    "tests/synth_review/test_review_revisions.py": ("review_fixture",),
+    "tests/tools/test_saved_plan_deploy.py": ("saved_plan_deploy",),
+}
+STARTERS = {
+    "stock_synth": lambda jobs: background.start_app_synth(jobs, "stock_synth", optimizations=False),
+    "fast_synth": lambda jobs: background.start_app_synth(jobs, "fast_synth", optimizations=True),
+    "cdktn_stock_synth": lambda jobs: background.start_app_synth(jobs, "cdktn_stock_synth", optimizations=False,
+                                                                 engine="cdktn"),
+    "cdktn_fast_synth": lambda jobs: background.start_app_synth(jobs, "cdktn_fast_synth", optimizations=True,
+                                                                engine="cdktn"),
+    "probe_deploy": background.start_probe_deploy,
+    "probe_synth": background.start_probe_synth,
+    "review_fixture": background.start_review_fixture,
+    "saved_plan_deploy": background.start_saved_plan_deploy,
 }
 
 
@@ -68,27 +85,22 @@ JOBS_OF_MODULE = {
 # With CI set (CI=true, as CI services and .ci/run set it), a skip of any of these fails the run. Test id prefix ->
 # what CI provides.
 REQUIRED_IN_CI = {
-    "tests/test_state_deploy.py::": "terraform and the cdktf CLI",
-    "tests/test_engine_switch.py::": "terraform and the cdktf CLI",
-    "tests/test_saved_plan_deploy.py::": "terraform",
-    "tests/test_deploy_command.py::test_cdktf_deploy_refuses": "the cdktf CLI",
-    "tests/test_synth_command.py::test_the_arn_of_a_stack_never_deployed": "terraform",
-    "tests/fast_synth/test_lazy_jsii_index.py::test_derived_tarball_is_the_original": "the time provider",
-    "tests/fast_synth/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
-    "tests/fast_synth/test_lazy_jsii_index.py::test_files_of_a_build_in_progress": "the time provider",
+    "tests/payment_constructs/test_state_deploy.py::": "terraform and the cdktf CLI",
+    "tests/cdk_engine/test_engine_switch.py::": "terraform and the cdktf CLI",
+    "tests/tools/test_saved_plan_deploy.py::": "terraform",
+    "tests/tools/test_deploy_command.py::test_cdktf_deploy_refuses": "the cdktf CLI",
+    "tests/tools/test_synth_command.py::test_the_arn_of_a_stack_never_deployed": "terraform",
+    "tests/synth_speed/test_lazy_jsii_index.py::test_derived_tarball_is_the_original": "the time provider",
+    "tests/synth_speed/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
+    "tests/synth_speed/test_lazy_jsii_index.py::test_files_of_a_build_in_progress": "the time provider",
 }
+# Fixtures whose value comes from a synth of the app: a test that uses one depends on the engine that synthesized it,
+# and is marked `engine` (CI runs those on CDK Terrain too: `make test-cdktn`).
+SYNTH_FIXTURES = frozenset({"synthesized", "recorder_synthesized"})
 
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-# In CI every property runs one fixed set of examples (derandomized): a landing must not turn red by the chance draw of
-# a rare example (the card-number rule's documented trade-offs are such), while developers' runs keep exploring new
-# examples and a counterexample they find is kept as an example test.
-hypothesis_settings.register_profile("ci", derandomize=True)
-if running_in_ci():
-    hypothesis_settings.load_profile("ci")
 
 
 def required_in_ci(nodeid: str) -> str | None:
@@ -106,45 +118,72 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.longrepr = f"skipped in CI, which provides {needs} and relies on this test: {reason}"
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if SYNTH_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.engine)
+
+
+def is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The process that owns the background jobs (pytest, or xdist's controller) makes their folder."""
+    if not is_xdist_worker(config):
+        config.stash[BACKGROUND] = background.Jobs(Path(tempfile.mkdtemp(prefix="background-")))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # pytest-xdist: tell each worker where the jobs write
+    node.workerinput[BACKGROUND_BASE] = str(node.config.stash[BACKGROUND].base)
+
+
+def start_background_jobs(config: pytest.Config, nodeids: list[str]) -> None:
+    """Start the slow child processes the selected tests need, before any test runs, and list them for the
+    workers."""
+    jobs = config.stash[BACKGROUND]
+    if (jobs.base / JOB_LIST).exists():
+        return  # every xdist worker reports the same collection; the first report starts them
+    wanted = sorted({job for nodeid in nodeids for job in JOBS_OF_MODULE.get(nodeid.split("::")[0], ())})
+    started = {name: STARTERS[name](jobs) for name in wanted}
+    listing = {name: {"label": job.label, "folder": str(job.folder), "record": str(job.record)}
+               for name, job in started.items()}
+    (jobs.base / f".{JOB_LIST}").write_text(json.dumps(listing))
+    (jobs.base / f".{JOB_LIST}").rename(jobs.base / JOB_LIST)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the slow child processes the selected tests need, before any test runs."""
-    wanted = {job for item in session.items for job in JOBS_OF_MODULE.get(item.nodeid.split("::")[0], ())}
-    if not wanted:
-        return
-    base = Path(tempfile.mkdtemp(prefix="background-"))
-    starters = {
-        "stock_synth": lambda: background.start_app_synth("stock", base, optimizations=False),
-        "fast_synth": lambda: background.start_app_synth("fast", base, optimizations=True),
-        "cdktn_stock_synth": lambda: background.start_app_synth(
-            "cdktn-stock", base, optimizations=False, engine="cdktn"
-        ),
-        "cdktn_fast_synth": lambda: background.start_app_synth("cdktn-fast", base, optimizations=True, engine="cdktn"),
-        "probe_deploy": lambda: background.start_probe_deploy(base),
-        "probe_synth": lambda: background.start_probe_synth(base),
-        "review_fixture": lambda: background.start_review_fixture(base),
-        "saved_plan_deploy": lambda: background.start_saved_plan_deploy(base),
-    }
-    session.config.stash[BACKGROUND_JOBS] = {job: starters[job]() for job in sorted(wanted)}
-    session.config.stash[BACKGROUND_BASE] = base
+    if not is_xdist_worker(session.config):
+        start_background_jobs(session.config, [item.nodeid for item in session.items])
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
+    start_background_jobs(node.config, ids)
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    for job in session.config.stash.get(BACKGROUND_JOBS, {}).values():
-        if job.process.poll() is None:
-            job.process.kill()
-            job.process.wait()
-    if BACKGROUND_BASE in session.config.stash:
-        shutil.rmtree(session.config.stash[BACKGROUND_BASE], ignore_errors=True)
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if BACKGROUND in config.stash:
+        jobs = config.stash[BACKGROUND]
+        jobs.stop()
+        shutil.rmtree(jobs.base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def background_jobs(request: pytest.FixtureRequest) -> dict[str, background.BackgroundJob]:
-    return request.config.stash[BACKGROUND_JOBS]
+def background_jobs(pytestconfig: pytest.Config) -> dict[str, background.BackgroundJob]:
+    base = (Path(pytestconfig.workerinput[BACKGROUND_BASE]) if is_xdist_worker(pytestconfig)
+            else pytestconfig.stash[BACKGROUND].base)
+    listing = base / JOB_LIST
+    deadline = time.monotonic() + 60
+    while not listing.exists():
+        assert time.monotonic() < deadline, f"no {listing}: the background jobs were never started"
+        time.sleep(0.05)
+    return {name: background.BackgroundJob(entry["label"], Path(entry["folder"]), Path(entry["record"]))
+            for name, entry in json.loads(listing.read_text()).items()}
 
 
 def synthesize(settings: Settings, outdir: Path, steps: Sequence[Any] | None = None) -> SynthesizedApp:
-    """Synthesize as main.py does, fast path included (tests/fast_synth proves it changes nothing in the output;
+    """Synthesize as main.py does, fast path included (tests/synth_speed proves it changes nothing in the output;
     PAYMENT_SYNTH_OPTIMIZATIONS=off runs the suite on stock imports). `steps`: another step list than the app's."""
     gc_was_enabled = gc.isenabled()
     fast_synth.enable()
@@ -190,6 +229,12 @@ def log_group_names(names: Names, synthesized: SynthesizedApp) -> tuple[str, ...
 @pytest.fixture(scope="session")
 def synthesized(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
     return synthesize(settings, tmp_path_factory.mktemp("cdktf.out"))
+
+
+@pytest.fixture(scope="session")
+def recorder_synthesized(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+    """The opt-in AWS Config recorder's configuration (PAYMENT_CONFIG_RECORDER=true), synthesized once."""
+    return synthesize(settings_from({"PAYMENT_CONFIG_RECORDER": "true"}), tmp_path_factory.mktemp("recorder"))
 
 
 @pytest.fixture(scope="session")

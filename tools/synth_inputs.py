@@ -6,8 +6,8 @@ swapped into place, and holds two digests:
 
 - **inputs**: every source the app imports, the configuration and lock files, every PAYMENT_*/CDKTF_* setting, the
   interpreter, and where the output lives (its relative state paths depend on it). Anything else that could change
-  the output (a new input) must be added to INPUT_FILES/INPUT_DIRS; tests/test_synth_inputs.py holds the list against
-  the modules the app really imports.
+  the output (a new input) must be added to INPUT_FILES/INPUT_DIRS; tests/tools/test_synth_inputs.py holds the list
+  against the modules the app really imports.
 - **output**: every file in the folder (the Lambda zips included), by path and content, except the stamp itself and
   what other tools keep there on purpose (NOT_SYNTH_OUTPUT). A file replaced, added or removed by anything else
   makes the folder stale.

@@ -332,6 +332,7 @@ def test_a_missing_ledger_table_setting_is_a_deployment_error(ledger: Ledger, mo
         handler(valid_event(), None)
 
 
+@pytest.mark.slow
 def test_importing_the_handler_needs_no_aws_region_or_credentials() -> None:
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     clean_env["PYTHONPATH"] = str(REPO_ROOT)

@@ -13,6 +13,8 @@ import pytest
 
 from synth_review.synthesized import SynthesizedApp
 
+pytestmark = pytest.mark.slow  # the local run as a process, interrupted
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
