@@ -151,10 +151,12 @@ def cache_key(base: Path, outdir: Path, env: Mapping[str, str], *, also: Sequenc
     return digest.hexdigest()[:40]
 
 
-def _environment(state_dir: Path, **extra: str) -> dict[str, str]:
+def _environment(state_dir: Path | None, **extra: str) -> dict[str, str]:
+    """The child's environment; `state_dir` None leaves PAYMENT_STATE_DIR at its default."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_"))}
+    if state_dir is not None:
+        env["PAYMENT_STATE_DIR"] = str(state_dir)
     env.update({
-        "PAYMENT_STATE_DIR": str(state_dir),
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         "CHECKPOINT_DISABLE": "1",
         "CI": "true",
@@ -168,10 +170,12 @@ def _environment(state_dir: Path, **extra: str) -> dict[str, str]:
 
 def start_app_synth(jobs: Jobs, name: str, *, optimizations: bool, engine: str = "cdktf") -> BackgroundJob:
     """main.py on `engine` into base/<name>/cdktf.out; every such outdir sits at the same depth, so relative state
-    paths agree. A stock synth (optimizations off) is cached by its inputs."""
+    paths agree. A stock synth (optimizations off) is cached by its inputs. The state folder stays the default: a
+    synth writes no state, and the settings record it keeps (settings.json) must not name this session's temporary
+    folder, or a cached synth of another session would differ from this one's in that file alone."""
     outdir = jobs.base / name / "cdktf.out"
     outdir.parent.mkdir(parents=True)
-    env = _environment(jobs.base / "state", PAYMENT_SYNTH_OPTIMIZATIONS="on" if optimizations else "off",
+    env = _environment(None, PAYMENT_SYNTH_OPTIMIZATIONS="on" if optimizations else "off",
                        CDKTF_OUTDIR=str(outdir), PAYMENT_CDK_ENGINE=engine)
     key = None if optimizations else cache_key(jobs.base, outdir, env)
     return jobs.start(name, f"{name} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env, key)
