@@ -14,12 +14,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cdktf_out.tree import SynthesizedTreeError
 from local_run.emulator import local_workflow
 from local_run.interpolation import UnresolvedInterpolationError
 from local_run.runner import SampleResult, render_results, run_samples
 from local_run.samples import EXPECTATION_SUFFIX, SampleError, load_sample, load_samples
 from local_run.stack import StackError, WorkflowStack, read_app_stack
-from synth_review.synthesized import SynthesizedTreeError
 
 EXIT_AS_EXPECTED = 0
 EXIT_DIFFERS = 1

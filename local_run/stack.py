@@ -1,6 +1,6 @@
 """The parts of the synthesized app stack a local run needs, read from Terraform JSON.
 
-The tree is read by synth_review/synthesized.py (the one reader of cdktf.out), which finds the app stack where the
+The tree is read by cdktf_out/tree.py (the one reader of cdktf.out), which finds the app stack where the
 manifest puts it; this module picks out what moto can emulate.
 
 Values are kept as synthesized (interpolations included); resolving them is
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cdktf_out.tree import Stack, SynthesizedTreeError, load
 from local_run.signals import Monitoring
 from payment_constructs.stack_contract import APP_STACK
-from synth_review.synthesized import Stack, SynthesizedTreeError, load
 
 DEFAULT_REGION = "us-east-1"
 # `${path.module}` in an attribute means the stack's own folder, where Terraform runs.

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from cdktf_out.expressions import whole_reference
+from cdktf_out.placeholders import with_placeholders
+from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.findings import Finding
 from synth_review.key_flow import KMS_KEY, judge, routes_of_value
-from synth_review.placeholders import with_placeholders
 from synth_review.policy_values import as_list
-from synth_review.references import whole_reference
-from synth_review.synthesized import Block, Stack, SynthesizedApp
 
 ALARM = "aws_cloudwatch_metric_alarm"
 TOPIC = "aws_sns_topic"

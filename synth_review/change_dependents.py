@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from synth_review.cross_stack import cross_stack_values
+from cdktf_out.cross_stack import cross_stack_values
+from cdktf_out.expressions import referenced_paths
+from cdktf_out.tree import Block, SynthesizedApp
 from synth_review.json_diff import changed_keys
-from synth_review.references import referenced_paths
 from synth_review.replacement import knows, replacing_attributes, stateful_loss
-from synth_review.synthesized import Block, SynthesizedApp
 
 NOT_VALUES = ("//", "depends_on", "lifecycle")  # cdktf's metadata and meta-arguments: nothing reads them as values
 

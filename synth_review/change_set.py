@@ -15,14 +15,14 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+from cdktf_out.cross_stack import CrossStackValue, cross_stack_values
+from cdktf_out.expressions import referenced_paths
+from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.change_dependents import dependents, headline, replaces
-from synth_review.cross_stack import CrossStackValue, cross_stack_values
 from synth_review.definition_diff import diff_definitions, parse_definition
 from synth_review.json_diff import changed_keys, describe, diff_values
 from synth_review.policy_diff import diff_policies, policy_statements
-from synth_review.references import referenced_paths
 from synth_review.replacement import knows, replacing_attributes, stateful_loss
-from synth_review.synthesized import Block, Stack, SynthesizedApp
 
 POLICY_ATTRIBUTES = ("policy", "assume_role_policy")
 DEFINITION_ATTRIBUTE = "definition"

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from cdktf_out.tree import ReviewInputError, SynthesizedApp, load
 from synth_review import acknowledgement, verdict
 from synth_review.base_revision import BaseRevisionError, SynthesizedBase, synthesized_revision
 from synth_review.change_report import ChangeReview, render_markdown, render_text
@@ -29,7 +30,6 @@ from synth_review.findings_delta import compare
 from synth_review.graph import dot_source, write_graph
 from synth_review.report import render
 from synth_review.rules import findings
-from synth_review.synthesized import ReviewInputError, SynthesizedApp, load
 
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cdktf_out.placeholders import parsed_with_placeholders
 from synth_review.json_diff import describe, diff_values
-from synth_review.placeholders import parsed_with_placeholders
 
 
 def parse_definition(raw: Any) -> dict[str, Any] | None:

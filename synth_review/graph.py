@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth_review.cross_stack import cross_stack_values
-from synth_review.references import depends_on, references
-from synth_review.synthesized import SynthesizedApp
+from cdktf_out.cross_stack import cross_stack_values
+from cdktf_out.expressions import depends_on, references
+from cdktf_out.tree import SynthesizedApp
 from synth_review.table import WIDTH, truncate
 
 FORMATS = ("svg", "png")

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf_out.expressions import whole_reference
+from cdktf_out.placeholders import with_placeholders
+from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.findings import Finding
-from synth_review.placeholders import with_placeholders
 from synth_review.policy_values import as_list
-from synth_review.references import whole_reference
-from synth_review.synthesized import Block, Stack, SynthesizedApp
 
 # APIs that IAM authorizes only on "*" (Service Authorization Reference: no resource type listed for them).
 ACTIONS_WITHOUT_RESOURCES = frozenset(a.lower() for a in (

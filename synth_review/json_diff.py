@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from synth_review.placeholders import with_placeholders
+from cdktf_out.placeholders import with_placeholders
 
 METADATA = "//"
 VALUE_WIDTH = 70  # a value longer than this is cut: the reviewer needs to recognise it, not read it whole

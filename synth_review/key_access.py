@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.access.binding import Binding, bound
 from synth_review.access.conditions import PolicyError
 from synth_review.access.evaluate import Evaluation, evaluate
@@ -28,7 +29,6 @@ from synth_review.key_policy import logs_statements
 from synth_review.key_requests import ExpectedRequest, KeyUses, expected_requests
 from synth_review.keys import LOG_GROUP, log_groups_by_key, policy_in_force, provider_region
 from synth_review.policy_values import as_list
-from synth_review.synthesized import Block, Stack, SynthesizedApp
 
 ACCESS_RULES = {True: "key-required-access", False: "key-forbidden-access"}
 # A finding that blames no statement (the statement is missing) takes the evaluations about the use it concerns.

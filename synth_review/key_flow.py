@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from synth_review.cross_stack import producer_of
-from synth_review.references import strings_in
-from synth_review.synthesized import Block, Stack, SynthesizedApp
+from cdktf_out.cross_stack import producer_of
+from cdktf_out.expressions import strings_in
+from cdktf_out.tree import Block, Stack, SynthesizedApp
 
 KMS_KEY = "aws_kms_key"
 SLEEP = "time_sleep"

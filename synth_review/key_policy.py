@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from synth_review.placeholders import log_group_arn_pattern, with_placeholders
+from cdktf_out.placeholders import log_group_arn_pattern, with_placeholders
 from synth_review.policy_values import as_list
 
 # Written out again on purpose, not imported from payment_constructs.key_policy: a check that shared the

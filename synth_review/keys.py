@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cdktf_out.placeholders import with_placeholders
+from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.findings import Finding
 from synth_review.key_flow import KMS_KEY, key_uses, policy_resources, routes_of_value
 from synth_review.key_policy import account_statement_problems, logs_key_problems, logs_statements, principal_problems
-from synth_review.placeholders import with_placeholders
-from synth_review.synthesized import Block, Stack, SynthesizedApp
 
 LOG_GROUP = "aws_cloudwatch_log_group"
 

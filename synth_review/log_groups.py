@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf_out.tree import SynthesizedApp
 from synth_review.findings import Finding
 from synth_review.key_flow import judge, routes_of_value
-from synth_review.synthesized import SynthesizedApp
 
 LOG_GROUP = "aws_cloudwatch_log_group"
 

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from synth_review.placeholders import parsed_with_placeholders
+from cdktf_out.placeholders import parsed_with_placeholders
 from synth_review.policy_values import as_list
 
 # Condition operators under which more values mean more access; for the others (e.g. StringNotEquals) the reviewer

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 
+from cdktf_out.cross_stack import cross_stack_values
+from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.aws_names import aws_name
 from synth_review.checkov_gate import CheckovResult, Failure
-from synth_review.cross_stack import cross_stack_values
 from synth_review.effective_access import effective_access_lines
 from synth_review.findings import Finding
 from synth_review.iam import statement_rows
@@ -19,7 +20,6 @@ from synth_review.key_flow import KMS_KEY, key_uses, own_sleep
 from synth_review.log_groups import log_group_rows
 from synth_review.settings_section import settings_section
 from synth_review.state_machine import machines
-from synth_review.synthesized import Block, Stack, SynthesizedApp
 from synth_review.table import WIDTH, Cell, fit, table, wrap
 
 # The marks of the STATUS columns and the statements, explained once before their first use.

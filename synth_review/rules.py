@@ -6,6 +6,7 @@ ids (tests/synth_review/test_rules_table.py holds them together).
 
 from __future__ import annotations
 
+from cdktf_out.tree import SynthesizedApp
 from synth_review.alerts import alert_findings
 from synth_review.checkov_gate import CheckovResult
 from synth_review.findings import Finding
@@ -15,7 +16,6 @@ from synth_review.key_properties import key_property_findings
 from synth_review.keys import key_findings
 from synth_review.log_groups import log_group_findings
 from synth_review.state_machine import state_machine_findings
-from synth_review.synthesized import SynthesizedApp
 
 RULES: dict[str, str] = {
     "unencrypted-log-group": "every log group has a kms_key_id",

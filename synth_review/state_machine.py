@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf_out.placeholders import with_placeholders
+from cdktf_out.tree import SynthesizedApp
 from synth_review.findings import Finding
-from synth_review.placeholders import with_placeholders
-from synth_review.synthesized import SynthesizedApp
 
 STATE_MACHINE = "aws_sfn_state_machine"
 

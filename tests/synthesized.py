@@ -1,10 +1,10 @@
-"""Test helpers over the synthesized JSON that synth_review/synthesized.py (the one reader of cdktf.out) loads."""
+"""Test helpers over the synthesized JSON that cdktf_out/tree.py (the one reader of cdktf.out) loads."""
 
 from __future__ import annotations
 
 import re
 
-from synth_review.references import whole_reference
+from cdktf_out.expressions import whole_reference
 
 
 def reference(expression: str) -> str:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_out.tree import SynthesizedApp
 from local_run.cli import EXIT_CANNOT_RUN, main
 from local_run.samples import MAX_NESTING, read_json
 from local_run.stack import read_app_stack
-from synth_review.synthesized import SynthesizedApp
 
 
 def test_a_missing_synthesized_stack_asks_for_make_synth(

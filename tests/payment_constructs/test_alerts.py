@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
+from cdktf_out.placeholders import with_placeholders
 from local_run.signals import Alarm, Monitoring
-from synth_review.placeholders import with_placeholders
 from tests.synthesized import reference
 
 TOPIC_ARN = "arn:<partition>:sns:<region>:<account>:payment-workflow-alerts-qa"

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
+from cdktf_out.placeholders import with_placeholders
+from cdktf_out.tree import load
 from payment_constructs.settings import Settings, SettingsError
 from synth_review.iam import iam_findings
-from synth_review.placeholders import with_placeholders
-from synth_review.synthesized import load
 from tests.conftest import TEST_ENVIRONMENT
 
 ACCOUNT = TEST_ENVIRONMENT["PAYMENT_AWS_ACCOUNT_ID"]

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from cdktf_out.tree import SynthesizedApp, load
 from synth_review.change_report import ChangeReview, render_markdown, render_text
 from synth_review.change_set import Severity, diff_apps, node_marks
 from synth_review.findings_delta import compare
 from synth_review.graph import MARK_STYLES, dot_source
-from synth_review.synthesized import SynthesizedApp, load
 from tests.synth_review.conftest import first
 
 # What reads the ledger's name or ARN in the synthesized app stack.

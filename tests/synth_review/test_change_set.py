@@ -10,8 +10,8 @@ import json
 
 import pytest
 
+from cdktf_out.tree import Block, SynthesizedApp, load
 from synth_review.change_set import Change, Severity, diff_apps, node_marks
-from synth_review.synthesized import Block, SynthesizedApp, load
 from tests.synth_review.conftest import edit_policy, first, statement
 
 LOGS_STATEMENT = "CloudWatchLogsEncryptsWorkflowLogGroups"
@@ -286,7 +286,7 @@ def test_the_encryption_output_no_longer_read_through_the_sleep_is_a_cross_stack
 
 
 def test_a_stack_removed_from_the_app_is_destructive(base, head):
-    from synth_review.synthesized import SynthesizedApp as App
+    from cdktf_out.tree import SynthesizedApp as App
 
     only_encryption = App(head.outdir, tuple(s for s in head.stacks if s.name == "encryption"))
     destructive = only(diff_apps(base, only_encryption), Severity.DESTRUCTIVE)

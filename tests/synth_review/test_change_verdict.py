@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from cdktf_out.tree import load
 from synth_review.acknowledgement import AcknowledgementError, acknowledged, parse
 from synth_review.change_report import WIDTH, ChangeReview, render_markdown, render_text
 from synth_review.change_set import Change, Severity, diff_apps
 from synth_review.findings_delta import compare
 from synth_review.rules import findings
-from synth_review.synthesized import load
 from tests.synth_review.conftest import first
 
 TABLE = Change(Severity.DESTRUCTIVE, "app", "aws_dynamodb_table.ledger", "REPLACED", kind="replaced")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from cdktf_out.tree import SynthesizedApp, load
 from synth_review.access.binding import OTHER_ACCOUNT, THIS_ACCOUNT, Binding
 from synth_review.access.request import Decision
 from synth_review.change_report import ChangeReview, render_text
@@ -18,7 +19,6 @@ from synth_review.key_access import KeyAccess, key_accesses
 from synth_review.keys import provider_region
 from synth_review.report import render
 from synth_review.rules import findings
-from synth_review.synthesized import SynthesizedApp, load
 from synth_review.table import WIDTH
 from tests.synth_review.breakages import BREAKAGES, Breakage
 from tests.synth_review.conftest import edit_policy, statement

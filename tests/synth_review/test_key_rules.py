@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_out.tree import load
 from synth_review import key_policy
 from synth_review.findings import Finding
 from synth_review.key_flow import key_uses
 from synth_review.key_policy import ServicePrincipal
 from synth_review.rules import RULES, findings
-from synth_review.synthesized import load
 from tests.synth_review.breakages import BREAKAGES, SOUND_CHANGES, Breakage, add_statement
 from tests.synth_review.conftest import review_in_process, rewrite_stacks
 

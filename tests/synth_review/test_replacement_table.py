@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_out.tree import Stack, SynthesizedApp
 from synth_review.change_set import Severity, diff_apps
 from synth_review.replacement import FORCES_REPLACEMENT, STATEFUL, UPDATED_IN_PLACE, ForcesReplacement, knows
-from synth_review.synthesized import Stack, SynthesizedApp
 
 # Every resource type this project synthesizes; the table must speak for each (tests/synth_review: no type unlisted).
 PROJECT_TYPES = {"aws_dynamodb_table", "aws_kms_key", "aws_kms_alias", "aws_cloudwatch_log_group",
@@ -55,7 +55,7 @@ def test_every_resource_type_the_project_deploys_has_an_entry(resource_type):
 
 
 def test_the_project_deploys_no_resource_type_the_table_does_not_know(synthesized):
-    from synth_review.synthesized import load
+    from cdktf_out.tree import load
 
     deployed = {b.type for stack in load(synthesized.outdir).stacks for b in stack.resources()}
     unknown = {t for t in deployed if not knows(t)}

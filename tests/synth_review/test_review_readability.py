@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from synth_review.cross_stack import cross_stack_values
+from cdktf_out.cross_stack import cross_stack_values
+from cdktf_out.tree import SynthesizedApp
 from synth_review.report import LEGEND, render
-from synth_review.synthesized import SynthesizedApp
 from synth_review.table import WIDTH
 
 

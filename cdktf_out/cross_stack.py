@@ -10,8 +10,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from synth_review.references import referenced_paths, strings_in, whole_reference
-from synth_review.synthesized import Block, Stack, SynthesizedApp
+from cdktf_out.expressions import referenced_paths, strings_in, whole_reference
+from cdktf_out.tree import Block, Stack, SynthesizedApp
 
 REMOTE_STATE = "terraform_remote_state"
 _SLEEP_VALUE = re.compile(r"^time_sleep\.(?P<sleep>[\w-]+)\.triggers(?:\.(?P<key>[\w-]+)|\[\"(?P<quoted>[\w-]+)\"\])?$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synth_review.references import whole_reference
+from cdktf_out.expressions import whole_reference
 
 MANIFEST = "manifest.json"
 
