@@ -7,26 +7,32 @@ checks compare it with `arn:<partition>:...`, independent of cdktf's generated r
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-_DATA_VALUE = re.compile(
-    r"\$\{data\.(?:aws_partition\.[\w-]+\.(?P<partition>partition|dns_suffix)"
-    r"|aws_region\.[\w-]+\.(?:region|name)"
-    r"|aws_caller_identity\.[\w-]+\.account_id)\}"
-)
+from cdktf_out.expressions import as_reference, substitute
+
+# The data sources cdktf reads the deployment's account, region and partition from, and the placeholder of each
+# attribute (AWS provider: aws_partition `partition`, `dns_suffix`; aws_region `region`, formerly `name`;
+# aws_caller_identity `account_id`).
+PLACEHOLDERS = {
+    ("data.aws_partition", "partition"): "<partition>",
+    ("data.aws_partition", "dns_suffix"): "<dns_suffix>",
+    ("data.aws_region", "region"): "<region>",
+    ("data.aws_region", "name"): "<region>",
+    ("data.aws_caller_identity", "account_id"): "<account>",
+}
 
 
 def with_placeholders(text: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        whole = match.group(0)
-        if match.group("partition"):
-            return f"<{match.group('partition')}>"
-        if ".aws_region." in whole:
-            return "<region>"
-        return "<account>"
+    return substitute(text, placeholder)
 
-    return _DATA_VALUE.sub(replace, text)
+
+def placeholder(expression: str) -> str | None:
+    """The placeholder an expression reads, or None when it is not one of those data values."""
+    reference = as_reference(expression)
+    if reference is None or reference.address.count(".") != 2:
+        return None
+    return PLACEHOLDERS.get((reference.address.rsplit(".", 1)[0], reference.attribute))
 
 
 def log_group_arn_pattern(log_group: str) -> str:

@@ -1,19 +1,18 @@
 """The synthesized app as Terraform will see it: cdktf.out's manifest and each stack's cdk.tf.json.
 
-The one reader of cdktf.out: the review, the tests and the local run all read the synthesized tree through `load`,
-which finds each stack where the manifest says it is. Every check and every line of the review reads from here,
-never from the Python constructs, so the review shows what will be deployed.
+`load` finds each stack where the manifest says it is, and refuses a tree that is missing or half-written in one line.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cdktf_out.expressions import whole_reference
+from cdktf_out.expressions import single_reference, whole_expression
 
 MANIFEST = "manifest.json"
 
@@ -21,9 +20,6 @@ MANIFEST = "manifest.json"
 class SynthesizedTreeError(Exception):
     """cdktf.out is missing or unreadable, or lacks what a reader needs; the message is the one line a person needs
     to act."""
-
-
-ReviewInputError = SynthesizedTreeError  # the name the review's modules know it by
 
 
 @dataclass(frozen=True)
@@ -100,7 +96,7 @@ class Stack:
         role_name = _address_of(role_arn).split(".")[1]
         (found,) = [
             (name, json.loads(policy["policy"])) for name, policy in self.named("aws_iam_role_policy").items()
-            if whole_reference(policy["role"]) == f"aws_iam_role.{role_name}.id"  # not a role named literally
+            if whole_expression(policy["role"]) == f"aws_iam_role.{role_name}.id"  # not a role named literally
         ]
         return found
 
@@ -131,6 +127,22 @@ class SynthesizedApp:
             listed = ", ".join(s.name for s in self.stacks)
             raise SynthesizedTreeError(f"{self.outdir / MANIFEST} lists no stack {name!r} (it lists {listed})")
         return found[0]
+
+    def producer_of(self, consumer: Stack, reader: Block) -> Stack | None:
+        """The stack whose backend writes the state a terraform_remote_state block of `consumer` reads."""
+        wanted = _state_location(reader.body.get("backend", "local"), reader.body.get("config", {}), consumer)
+        for stack in self.stacks:
+            kind, config = stack.backend
+            if stack is not consumer and _state_location(kind, config, stack) == wanted:
+                return stack
+        return None
+
+
+def _state_location(kind: str, config: dict[str, Any], stack: Stack) -> tuple[str, ...]:
+    """Where a backend keeps state, comparable across stacks: a local path is resolved from the stack's folder."""
+    if kind == "local":
+        return ("local", os.path.normpath(os.path.join(os.path.abspath(stack.working_dir), config.get("path", ""))))
+    return (kind, *(f"{k}={config[k]}" for k in sorted(config) if k in {"bucket", "key", "region", "prefix"}))
 
 
 def load(outdir: Path) -> SynthesizedApp:
@@ -165,10 +177,10 @@ def _json(path: Path, missing: str) -> Any:
 
 
 def _address_of(expression: str) -> str:
-    address = whole_reference(expression)
-    if address is None:
+    reference = single_reference(expression)
+    if reference is None:
         raise SynthesizedTreeError(f"{expression!r} is not a single Terraform reference")
-    return address
+    return reference.address
 
 
 def _deploy_order(stacks: list[Stack]) -> list[Stack]:

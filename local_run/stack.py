@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cdktf_out.expressions import UnresolvedInterpolationError, has_interpolation, render
 from cdktf_out.tree import Stack, SynthesizedTreeError, load
 from local_run.signals import Monitoring
 from payment_constructs.stack_contract import APP_STACK
 
 DEFAULT_REGION = "us-east-1"
-# `${path.module}` in an attribute means the stack's own folder, where Terraform runs.
-_MODULE_PATH = "${path.module}"
 
 
 class StackError(SynthesizedTreeError):
@@ -138,15 +137,15 @@ def _single_block(block: Any) -> Mapping[str, Any]:
 
 
 def _asset_path(filename: str, working_dir: Path) -> Path:
-    if filename.startswith(_MODULE_PATH):
-        filename = filename[len(_MODULE_PATH) :].lstrip("/")
-    if "${" in filename:
-        raise StackError(f"cannot locate the Lambda package {filename!r} locally")
-    return working_dir / filename
+    # `${path.module}` in an attribute means the stack's own folder, where Terraform runs.
+    try:
+        return working_dir / render(filename, {"path.module": str(working_dir)})
+    except UnresolvedInterpolationError:
+        raise StackError(f"cannot locate the Lambda package {filename!r} locally") from None
 
 
 def _provider_region(document: Mapping[str, Any]) -> str:
     providers = _single_block(document.get("provider", {}).get("aws"))
     region = providers.get("region")
     # An interpolated region (a variable) has no local value; moto's default is as good as any.
-    return region if isinstance(region, str) and "${" not in region else DEFAULT_REGION
+    return region if isinstance(region, str) and not has_interpolation(region) else DEFAULT_REGION

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from cdktf_out.expressions import whole_reference
+from cdktf_out.expressions import single_reference, whole_expression
 from cdktf_out.placeholders import with_placeholders
+from cdktf_out.routes import KMS_KEY, key_routes
 from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.findings import Finding
-from synth_review.key_flow import KMS_KEY, judge, routes_of_value
+from synth_review.key_flow import judge
 from synth_review.policy_values import as_list
 
 ALARM = "aws_cloudwatch_metric_alarm"
@@ -78,7 +79,7 @@ def topics_by_key(app: SynthesizedApp) -> dict[tuple[str, str] | None, list[Topi
         for name, by in sorted(publishers.items()):
             topic_name = str(topics[name].body.get("name", "?"))
             use = TopicUse(topic_name, _arn("sns", topic_name), tuple(by))
-            for route in routes_of_value(app, stack, topics[name].body.get("kms_master_key_id"), True):
+            for route in key_routes(app, stack, topics[name].body.get("kms_master_key_id"), True):
                 found.setdefault(route.key, []).append(use)
     return found
 
@@ -254,24 +255,24 @@ def _arn(service: str, resource: str) -> str:
 
 
 def _topic_name(value: Any, topics: dict[str, Block]) -> str | None:
-    expression = whole_reference(value) or ""
-    prefix, _, attribute = expression.rpartition(".")
-    kind, _, name = prefix.partition(".")
-    return name if kind == TOPIC and attribute in {"arn", "id"} and name in topics else None
+    reference = single_reference(value)
+    if reference is None or reference.attribute not in {"arn", "id"}:
+        return None
+    kind, _, name = reference.address.partition(".")
+    return name if kind == TOPIC and name in topics else None
 
 
 def _named(blocks: dict[str, Block], value: Any, attribute: str) -> Block | None:
     """The block a `${<type>.<name>.<attribute>}` value refers to."""
-    expression = whole_reference(value) or ""
-    parts = expression.split(".")
-    if len(parts) == 3 and parts[2] == attribute:
-        return blocks.get(parts[1])
-    return None
+    reference = single_reference(value)
+    if reference is None or reference.path != (attribute,):
+        return None
+    return blocks.get(reference.address.partition(".")[2])
 
 
 def _topic_policy(stack: Stack, topic: Block) -> dict[str, Any] | None:
     for block in stack.resources(TOPIC_POLICY):
-        if whole_reference(block.body.get("arn")) in {f"{topic.address}.arn", f"{topic.address}.id"}:
+        if whole_expression(block.body.get("arn")) in {f"{topic.address}.arn", f"{topic.address}.id"}:
             return json.loads(with_placeholders(str(block.body.get("policy", "{}"))))
     return None
 
@@ -279,10 +280,10 @@ def _topic_policy(stack: Stack, topic: Block) -> dict[str, Any] | None:
 def _key_behind(app: SynthesizedApp, stack: Stack, value: Any) -> tuple[Stack, Block] | None:
     """The aws_kms_key a key value comes from, if it reaches the topic only through that key's own wait.
 
-    Followed by key_flow, the one tracer of key values (data sources, remote outputs, whole-map lookups, aliases), so
-    the topic's key is judged exactly as every other key user is.
+    Followed by cdktf_out/routes.py, the one tracer of key values (data sources, remote outputs, whole-map lookups,
+    aliases), so the topic's key is judged exactly as every other key user is.
     """
-    routes = routes_of_value(app, stack, value, literal_aliases=True)
+    routes = key_routes(app, stack, value, literal_aliases=True)
     if len(routes) != 1 or routes[0].key is None or judge(app, routes[0]) is not None:
         return None
     key_stack, address = routes[0].key

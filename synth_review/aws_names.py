@@ -9,8 +9,8 @@ aws_cloudwatch_dashboard `dashboard_name`). A KMS key has no name; its aliases s
 from __future__ import annotations
 
 from cdktf_out.expressions import referenced_paths
+from cdktf_out.routes import KMS_KEY
 from cdktf_out.tree import Block, Stack
-from synth_review.key_flow import KMS_KEY
 
 NAME_ARGUMENTS = ("function_name", "alarm_name", "dashboard_name", "name")
 KMS_ALIAS = "aws_kms_alias"

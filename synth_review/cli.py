@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from cdktf_out.tree import ReviewInputError, SynthesizedApp, load
+from cdktf_out.tree import SynthesizedApp, SynthesizedTreeError, load
 from synth_review import acknowledgement, verdict
 from synth_review.base_revision import BaseRevisionError, SynthesizedBase, synthesized_revision
 from synth_review.change_report import ChangeReview, render_markdown, render_text
@@ -66,7 +66,7 @@ def _review(argv: list[str] | None) -> int:
         if args.base is None and args.base_outdir is None:
             return _review_tree(app, args.checkov, args.checkov_config)
         return _review_change(app, args)
-    except (ReviewInputError, BaseRevisionError, acknowledgement.AcknowledgementError) as error:
+    except (SynthesizedTreeError, BaseRevisionError, acknowledgement.AcknowledgementError) as error:
         _remove_stale(args.outdir / REVIEW_FOLDER)
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

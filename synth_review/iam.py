@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf_out.expressions import whole_reference
+from cdktf_out.expressions import single_reference
 from cdktf_out.placeholders import with_placeholders
 from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.findings import Finding
@@ -113,10 +113,11 @@ def _policies(block: Block) -> Iterator[tuple[str, Any]]:
 
 
 def _document_reference(policy: Any, documents: dict[str, Block]) -> Block | None:
-    expression = whole_reference(policy) or ""
-    prefix = "data.aws_iam_policy_document."
-    if expression.startswith(prefix) and expression.endswith(".json"):
-        return documents.get(expression[len(prefix):-len(".json")])
+    reference = single_reference(policy)
+    kind, _, name = reference.address.removeprefix("data.").partition(".") if reference else ("", "", "")
+    if reference and reference.address.startswith("data.") and kind == "aws_iam_policy_document" \
+            and reference.path == ("json",):
+        return documents.get(name)
     return None
 
 

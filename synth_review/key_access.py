@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf_out.routes import KMS_KEY, key_routes
 from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.access.binding import Binding, bound
 from synth_review.access.conditions import PolicyError
@@ -24,7 +25,7 @@ from synth_review.access.evaluate import Evaluation, evaluate
 from synth_review.access.request import Decision
 from synth_review.alerts import topics_by_key
 from synth_review.findings import Finding
-from synth_review.key_flow import KMS_KEY, policy_resources, routes_of_value
+from synth_review.key_flow import policy_resources
 from synth_review.key_policy import logs_statements
 from synth_review.key_requests import ExpectedRequest, KeyUses, expected_requests
 from synth_review.keys import LOG_GROUP, log_groups_by_key, policy_in_force, provider_region
@@ -145,7 +146,7 @@ def _state_machines_by_key(app: SynthesizedApp) -> dict[tuple[str, str] | None, 
         for machine in stack.resources(STATE_MACHINE):
             if not machine.body.get("logging_configuration"):
                 continue
-            for route in routes_of_value(app, stack, machine.body.get("encryption_configuration"), True):
+            for route in key_routes(app, stack, machine.body.get("encryption_configuration"), True):
                 found.setdefault(route.key, []).append(str(machine.body.get("name", "?")))
     return found
 

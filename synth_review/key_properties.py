@@ -17,10 +17,10 @@ disabled or pending deletion fails the app stack's key checks (postcondition `ke
 
 from __future__ import annotations
 
+from cdktf_out.routes import KMS_KEY
 from cdktf_out.tree import SynthesizedApp
 from synth_review.findings import Finding
 from synth_review.key_access import uses_by_key
-from synth_review.key_flow import KMS_KEY
 from synth_review.key_requests import KeyUses
 
 SYMMETRIC = "SYMMETRIC_DEFAULT"

@@ -14,9 +14,10 @@ import json
 from typing import Any
 
 from cdktf_out.placeholders import with_placeholders
+from cdktf_out.routes import KMS_KEY, key_routes
 from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.findings import Finding
-from synth_review.key_flow import KMS_KEY, key_uses, policy_resources, routes_of_value
+from synth_review.key_flow import key_uses, policy_resources
 from synth_review.key_policy import account_statement_problems, logs_key_problems, logs_statements, principal_problems
 
 LOG_GROUP = "aws_cloudwatch_log_group"
@@ -59,7 +60,7 @@ def log_groups_by_key(app: SynthesizedApp) -> dict[tuple[str, str] | None, list[
     found: dict[tuple[str, str] | None, list[str]] = {}
     for stack in app.stacks:
         for group in stack.resources(LOG_GROUP):
-            for route in routes_of_value(app, stack, group.body.get("kms_key_id")):
+            for route in key_routes(app, stack, group.body.get("kms_key_id")):
                 found.setdefault(route.key, []).append(str(group.body.get("name", "?")))
     return found
 

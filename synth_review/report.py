@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from cdktf_out.cross_stack import cross_stack_values
+from cdktf_out.routes import KMS_KEY
 from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.aws_names import aws_name
 from synth_review.checkov_gate import CheckovResult, Failure
@@ -16,7 +17,7 @@ from synth_review.effective_access import effective_access_lines
 from synth_review.findings import Finding
 from synth_review.iam import statement_rows
 from synth_review.key_access import KeyAccess, key_accesses
-from synth_review.key_flow import KMS_KEY, key_uses, own_sleep
+from synth_review.key_flow import key_uses, own_sleep
 from synth_review.log_groups import log_group_rows
 from synth_review.settings_section import settings_section
 from synth_review.state_machine import machines
@@ -112,7 +113,7 @@ def _log_groups(app: SynthesizedApp, stack: Stack) -> list[str]:
         if row.key is None:
             key, status = "NONE", "FAIL unencrypted"
         else:
-            key, status = row.key.description, "FAIL sleep bypassed" if row.key.problem else "ok"
+            key, status = row.key.shown, "FAIL sleep bypassed" if row.key.problem else "ok"
         rows.append([row.name, key, row.retention, status])
     return table(["NAME", "KEY", "RETENTION", "STATUS"], rows, width=WIDTH)
 

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf_out.expressions import interpolations
+from cdktf_out.expressions import UnresolvedInterpolationError, render
 from synth_review.access.conditions import PolicyError
 
 THIS_ACCOUNT = "123456789012"
@@ -74,10 +74,11 @@ class Binding:
 def bound(value: Any, binding: Binding) -> Any:
     """A parsed policy (placeholder form) with every string bound; UnboundReference if Terraform must fill one in."""
     if isinstance(value, str):
-        left = interpolations(value)
-        if left:
-            raise UnboundReference(f"the policy refers to ${{{left[0]}}}, a value the review cannot know before apply")
-        return binding.text(value.replace("$${", "${"))
+        try:
+            return binding.text(render(value, {}))  # `$${` is a literal `${`
+        except UnresolvedInterpolationError as left:
+            raise UnboundReference(f"the policy refers to {left.text}, a value the review cannot know before apply") \
+                from None
     if isinstance(value, dict):
         return {key: bound(item, binding) for key, item in value.items()}
     if isinstance(value, list):
