@@ -21,7 +21,7 @@ from payment_constructs.lambda_package import HandlersPackage
 from payment_constructs.ledger_table import LedgerTable
 from payment_constructs.log_groups import EncryptedLogGroups
 from payment_constructs.naming import Names
-from payment_constructs.settings import ENVIRONMENT_MAX_LENGTH, Settings
+from payment_settings.settings import ENVIRONMENT_MAX_LENGTH, Settings
 
 LAMBDA_RUNTIME = "python3.13"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from payment_constructs.settings import DEV_ENVIRONMENT
 from payment_constructs.stack_contract import STATE_BUCKET_STACK
+from payment_settings.settings import DEV_ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"
@@ -62,7 +62,7 @@ class CheckovResult:
 
 
 # What a dev environment does differently on purpose; outside dev these checks run, and settings make them pass
-# (payment_constructs/settings.py refuses a retention under 365 days and a reserved concurrency of 0 there).
+# (payment_settings/settings.py refuses a retention under 365 days and a reserved concurrency of 0 there).
 DEV_ONLY_SKIPS = (
     Skip("CKV_AWS_115", "dev reserves no concurrency: a new account (limit 10) cannot reserve any"),
     Skip("CKV_AWS_338", "dev keeps logs 1 day on purpose; outside dev settings refuse less than 365 days"),

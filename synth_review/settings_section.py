@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from payment_constructs.settings_record import RECORD, SettingsRecordError, read
+from cdktf_out.settings_record import RECORD, SettingsRecordError, read
 from synth_review.table import WIDTH, table
 
 

@@ -24,8 +24,8 @@ import pytest
 import cdk_engine
 from cdktf_out.tree import SynthesizedApp, load
 from payment_constructs.naming import Names
-from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
+from payment_settings.settings import Settings
 from synth_speed import fast_synth
 from tests import background
 

@@ -39,11 +39,11 @@ import synth_inputs
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cdktf_out.settings_record import SettingsRecord, SettingsRecordError  # noqa: E402
+from cdktf_out.settings_record import read as read_settings  # noqa: E402
 from cdktf_out.tree import Stack, SynthesizedApp, SynthesizedTreeError, load  # noqa: E402
-from payment_constructs.settings import ENVIRONMENT_SETTING, TOOL_SWITCHES  # noqa: E402
-from payment_constructs.settings_record import SettingsRecord, SettingsRecordError  # noqa: E402
-from payment_constructs.settings_record import read as read_settings  # noqa: E402
 from payment_constructs.stack_contract import STATE_BUCKET_STACK  # noqa: E402
+from payment_settings.settings import ENVIRONMENT_SETTING, TOOL_SWITCHES  # noqa: E402
 from synth_review import verdict  # noqa: E402
 
 EXIT_FAILED = 1

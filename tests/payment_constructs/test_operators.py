@@ -11,7 +11,7 @@ import pytest
 from cdktf_out.expressions import has_interpolation
 from cdktf_out.placeholders import with_placeholders
 from cdktf_out.tree import load
-from payment_constructs.settings import Settings, SettingsError
+from payment_settings.settings import Settings, SettingsError
 from synth_review.iam import iam_findings
 from tests.conftest import TEST_ENVIRONMENT
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from payment_constructs.naming import Names
-from payment_constructs.settings import ENVIRONMENT_MAX_LENGTH
+from payment_settings.settings import ENVIRONMENT_MAX_LENGTH
 
 
 def spec(step: str):

@@ -2,15 +2,16 @@
 
 Written by the app after its synth, so it sits inside the output the stamp covers (tools/synth_inputs.py); the review
 prints it, and `make deploy` reads the environment and the account from it rather than from the shell it runs in.
+The format is here, written and read, so the readers of a tree need nothing of the app that made it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from payment_constructs.environment_file import LoadedSettings
+from typing import Protocol
 
 RECORD = "settings.json"
 
@@ -36,12 +37,23 @@ class SettingsRecord:
         return next((s.value for s in self.settings if s.name == name), None)
 
 
-def write(outdir: Path, loaded: LoadedSettings) -> None:
+class SettingUse(Protocol):
+    """One setting as the app read it (payment_settings' SettingUse; RecordedSetting when read back)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+
+
+def write(outdir: Path, environment: str, file: str | None, used: Iterable[SettingUse]) -> None:
     record = {
-        "environment": loaded.environment,
-        "file": loaded.file,
+        "environment": environment,
+        "file": file,
         "settings": [{"name": use.name, "value": use.value, "origin": use.origin}
-                     for use in sorted(loaded.used, key=lambda use: use.name)],
+                     for use in sorted(used, key=lambda use: use.name)],
     }
     (outdir / RECORD).write_text(json.dumps(record, indent=2) + "\n")
 

@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 
 from payment_constructs.naming import Names
-from payment_constructs.settings import S3BackendSettings, Settings
+from payment_settings.settings import S3BackendSettings, Settings
 
 EXIT_BAD_SETTINGS = 2
 

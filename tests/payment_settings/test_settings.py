@@ -12,7 +12,7 @@ from hypothesis import assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from payment_constructs.settings import (
+from payment_settings.settings import (
     AWS_REGIONS,
     REMOVED_BY_MAKE_CLEAN,
     SHOWN_VALUE_CHARACTERS,
@@ -424,8 +424,8 @@ def test_a_mistyped_region_is_answered_with_the_closest_codes_and_where_the_list
 
     assert problem.startswith("PAYMENT_AWS_REGION='us-east-9' is not an AWS region code; the closest are ")
     assert {"us-east-1", "us-east-2"} <= set(problem.split("closest are ")[1].split(" (")[0].split(", "))
-    assert f"(all {len(AWS_REGIONS)}: AWS_REGIONS in payment_constructs/settings.py)" in problem
-    assert "AWS_REGIONS = frozenset" in (ROOT / "payment_constructs" / "settings.py").read_text()
+    assert f"(all {len(AWS_REGIONS)}: AWS_REGIONS in payment_settings/settings.py)" in problem
+    assert "AWS_REGIONS = frozenset" in (ROOT / "payment_settings" / "settings.py").read_text()
 
 
 def test_the_longest_answer_to_a_bad_region_stays_short():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from payment_constructs.environment_file import LoadedSettings, load
-from payment_constructs.settings import Settings, SettingsError
+from payment_settings.environment_file import LoadedSettings, load
+from payment_settings.settings import Settings, SettingsError
 
 EXIT_BAD_SETTINGS = 2
 

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from payment_constructs.settings import (
+from cdktf_out import settings_record
+from payment_settings.settings import (
     DEPLOYMENT_SETTINGS,
     DEV_ENVIRONMENT,
     ENVIRONMENT_SETTING,
@@ -58,6 +59,10 @@ class LoadedSettings:
     @property
     def environment(self) -> str:
         return self.settings.environment
+
+    def record(self, outdir: Path) -> None:
+        """settings.json beside the stacks: what was used, and from where (the review prints it, deploy reads it)."""
+        settings_record.write(outdir, self.environment, self.file, self.used)
 
 
 def load(environ: Mapping[str, str] | None = None, directory: Path = ENVIRONMENTS_DIR) -> LoadedSettings:

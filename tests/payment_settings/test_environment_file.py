@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from payment_constructs.environment_file import ENVIRONMENTS_DIR, load
-from payment_constructs.settings import DEPLOYMENT_SETTINGS, TOOL_SWITCHES, SettingsError
+from payment_settings.environment_file import ENVIRONMENTS_DIR, load
+from payment_settings.settings import DEPLOYMENT_SETTINGS, TOOL_SWITCHES, SettingsError
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGING = """# staging: reviewed like code

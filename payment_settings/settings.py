@@ -22,7 +22,7 @@ from typing import Literal, TypeVar
 from handlers.contract import DEFAULT_MAX_AMOUNT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# What `make clean` deletes (the Makefile's clean target; tests/payment_constructs/test_settings.py holds the two
+# What `make clean` deletes (the Makefile's clean target; tests/payment_settings/test_settings.py holds the two
 # equal) and the synth output, which every synth rewrites: Terraform state kept inside either would be lost without
 # a word.
 REMOVED_BY_MAKE_CLEAN = (
@@ -289,7 +289,7 @@ def _environment(raw: str) -> str:
 def _region(raw: str) -> str:
     if raw not in AWS_REGIONS:
         raise ValueError(f"is not an AWS region code; {_closest_regions(raw)} (all {len(AWS_REGIONS)}: AWS_REGIONS in "
-                         "payment_constructs/settings.py)")
+                         "payment_settings/settings.py)")
     return raw
 
 
