@@ -15,15 +15,15 @@ observed, so alarms on them are shown as not reached.
 
 from __future__ import annotations
 
+import json
 import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf_out.expressions import Reference, single_reference
+from cdktf_out.expressions import Reference, single_reference, strings_in
 from local_run.filter_pattern import FilterPattern
-from payment_constructs.naming import Names
 
 # What Step Functions logs without execution data: the event minus its payloads.
 _EXECUTION_DATA = {"input", "output", "inputDetails", "outputDetails"}
@@ -146,10 +146,17 @@ def state_machine_log_event(event: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _alarm_prefix(document: Mapping[str, Any]) -> str:
-    """Every resource is tagged with its environment (providers.py); the alarm names start with its prefix."""
-    provider = _single(document.get("provider", {}).get("aws"))
-    tags = _single(provider.get("default_tags")).get("tags", {})
-    return Names(tags["environment"]).alarm_prefix if "environment" in tags else ""
+    """What every alarm name of the environment starts with: the topic's policy admits its alarms by that prefix
+    (aws:SourceArn like `arn:...:alarm:<prefix>*`); "" when no topic policy says so."""
+    for body in document.get("resource", {}).get("aws_sns_topic_policy", {}).values():
+        try:
+            policy = json.loads(body.get("policy", ""))
+        except (TypeError, ValueError):
+            continue
+        for text in strings_in(policy if isinstance(policy, dict) else {}):
+            if ":alarm:" in text and text.endswith("*"):
+                return text.split(":alarm:", 1)[1].removesuffix("*")
+    return ""
 
 
 def _alarm(body: Mapping[str, Any]) -> Alarm:

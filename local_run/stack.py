@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from cdktf_out.expressions import UnresolvedInterpolationError, has_interpolation, render
-from cdktf_out.tree import Stack, SynthesizedTreeError, load
+from cdktf_out.tree import MANIFEST, Stack, SynthesizedTreeError, load
 from local_run.signals import Monitoring
-from payment_constructs.stack_contract import APP_STACK
 
 DEFAULT_REGION = "us-east-1"
+STATE_MACHINE = "aws_sfn_state_machine"
 
 
 class StackError(SynthesizedTreeError):
@@ -69,9 +69,16 @@ class WorkflowStack:
 
 
 def read_app_stack(outdir: Path) -> WorkflowStack:
-    """The app stack (stack_contract.APP_STACK) of the synthesized tree in ``outdir``; SynthesizedTreeError, one line,
-    when the tree or the stack is missing, unreadable or lacks what a local run needs."""
-    return read_stack(load(outdir).stack(APP_STACK))
+    """The stack of the synthesized tree in ``outdir`` that holds the state machine; SynthesizedTreeError, one line,
+    when the tree or that stack is missing, unreadable or lacks what a local run needs."""
+    app = load(outdir)
+    holding = [stack for stack in app.stacks if stack.named(STATE_MACHINE)]
+    if len(holding) != 1:
+        listed = ", ".join(stack.name for stack in app.stacks)
+        found = f"{len(holding)} do" if holding else "none does"
+        raise StackError(f"{outdir / MANIFEST} lists the stacks {listed}: one must hold the {STATE_MACHINE} to run, "
+                         f"{found}")
+    return read_stack(holding[0])
 
 
 def read_stack(stack: Stack) -> WorkflowStack:
@@ -91,7 +98,7 @@ def read_stack(stack: Stack) -> WorkflowStack:
 
 
 def _state_machine(stack: Stack) -> StateMachineSpec:
-    resource_id, body = stack.only("aws_sfn_state_machine")
+    resource_id, body = stack.only(STATE_MACHINE)
     definition = body.get("definition")
     if not isinstance(definition, str):
         raise StackError(f"aws_sfn_state_machine.{resource_id} has no definition string")

@@ -61,3 +61,12 @@ def test_a_dev_synth_skips_only_what_dev_does_differently_on_purpose(synthesized
         stack_file.write_text(json.dumps(document))
     assert skips_for(dev) == [*configured_skips(CONFIG), *DEV_ONLY_SKIPS]
     assert all(skip.reason for skip in DEV_ONLY_SKIPS)
+
+
+def test_the_review_names_the_dev_environment_and_the_state_bucket_stack_as_the_app_does():
+    from payment_constructs import stack_contract
+    from payment_settings import settings
+    from synth_review import checkov_gate
+
+    assert checkov_gate.DEV_ENVIRONMENT == settings.DEV_ENVIRONMENT
+    assert checkov_gate.STATE_BUCKET_STACK == stack_contract.STATE_BUCKET_STACK
