@@ -1,7 +1,7 @@
 """`python -m synth_review`: review cdktf.out, write cdktf.out/review/, exit 1 when a rule fails.
 
 With --base REV (`make review BASE=REV`) or --base-outdir DIR, review the change instead: what deploying this tree
-over the base would do (synth_review/change_set.py), destructive changes first.
+over the base would do (synth_review/change/change_set.py), destructive changes first.
 
 Exit status: 0 every rule passed (and, reviewing a change, nothing destructive is left unacknowledged); 1 a rule
 failed or a destructive change is not acknowledged (the verdict lists which); 2 the input is missing or unreadable,
@@ -20,16 +20,17 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from cdktf_out.tree import SynthesizedApp, SynthesizedTreeError, load
-from synth_review import acknowledgement, verdict
-from synth_review.base_revision import BaseRevisionError, SynthesizedBase, synthesized_revision
-from synth_review.change_report import ChangeReview, render_markdown, render_text
-from synth_review.change_set import Severity, diff_apps, node_marks
-from synth_review.checkov_gate import CHECKOV, CONFIG, CheckovError, CheckovResult, run_checkov
+from synth_review import verdict
+from synth_review.change import acknowledgement
+from synth_review.change.base_revision import BaseRevisionError, SynthesizedBase, synthesized_revision
+from synth_review.change.change_report import ChangeReview, render_markdown, render_text
+from synth_review.change.change_set import Severity, diff_apps, node_marks
+from synth_review.change.findings_delta import compare
 from synth_review.findings import Finding
-from synth_review.findings_delta import compare
-from synth_review.graph import dot_source, write_graph
-from synth_review.report import render
+from synth_review.report.graph import dot_source, write_graph
+from synth_review.report.text import render
 from synth_review.rules import findings
+from synth_review.rules.checkov_rules import CHECKOV, CONFIG, CheckovError, CheckovResult, run_checkov
 
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2

@@ -13,8 +13,8 @@ import json
 import pytest
 
 from cdktf_out.tree import Stack, SynthesizedApp
-from synth_review.key_policy import logs_key_policy_problems
 from synth_review.rules import findings
+from synth_review.rules.key_policy_rules import logs_key_policy_problems
 from tests.conftest import synthesize
 from tests.synthesized import reference
 
@@ -138,6 +138,6 @@ def test_the_new_function_gets_its_own_alarms_on_the_alerts_topic(app: Stack):
 
 def test_the_alert_rules_pass_the_three_step_app(three_steps):
     from cdktf_out.tree import load
-    from synth_review.alerts import alert_findings
+    from synth_review.rules.alert_rules import alert_findings
 
     assert alert_findings(load(three_steps.outdir)) == []

@@ -12,7 +12,7 @@ from cdktf_out.expressions import has_interpolation
 from cdktf_out.placeholders import with_placeholders
 from cdktf_out.tree import load
 from payment_settings.settings import Settings, SettingsError
-from synth_review.iam import iam_findings
+from synth_review.rules.iam_rules import iam_findings
 from tests.conftest import TEST_ENVIRONMENT
 
 ACCOUNT = TEST_ENVIRONMENT["PAYMENT_AWS_ACCOUNT_ID"]

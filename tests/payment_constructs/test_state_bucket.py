@@ -16,7 +16,7 @@ from payment_constructs.stack_contract import STATE_BUCKET_STACK
 from payment_settings.settings import PROJECT_ROOT, Settings
 from payment_settings.state_bucket_settings import StateBucket, state_bucket_for
 from synth_review import cli as review_cli
-from synth_review.checkov_gate import CHECKOV, STATE_BUCKET_SKIPS, configured_skips, skips_for
+from synth_review.rules.checkov_rules import CHECKOV, STATE_BUCKET_SKIPS, configured_skips, skips_for
 from synth_speed import fast_synth
 from tests.conftest import TEST_ENVIRONMENT
 

@@ -22,8 +22,8 @@ import pytest
 
 from cdktf_out.tree import Block, Stack, SynthesizedApp, load
 from synth_review import cli as review_cli
-from synth_review.checkov_gate import CHECKOV
 from synth_review.rules import findings
+from synth_review.rules.checkov_rules import CHECKOV
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,24 @@
+"""The README's table of review rules lists exactly the rules the review enforces."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from synth_review.rules import RULES
+from synth_review.rules.key_policy_rules import SERVICE_PRINCIPALS
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+
+
+def rules_in_the_readme() -> list[str]:
+    section = README.read_text().split("### The review's rules", 1)[1].split("\n#", 1)[0]
+    return re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE)
+
+
+def test_every_rule_of_the_review_is_in_the_readme_table_once():
+    assert sorted(rules_in_the_readme()) == sorted(RULES)
+
+
+def test_every_service_principal_row_cites_the_aws_page_that_documents_it():
+    assert all(row.source for row in SERVICE_PRINCIPALS.values())
