@@ -25,6 +25,14 @@ from synth_review.findings import Finding
 from synth_review.policy_values import as_list
 from synth_review.rules.wait_rules import judge
 
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "alarm-without-action": "every alarm notifies an SNS topic of its stack",
+    "alarm-topic-unencrypted": "the alerts topic is encrypted with a customer key read through its time_sleep",
+    "alerts-key-grant-missing": "that key lets each publisher (CloudWatch, EventBridge) use it for exactly that topic",
+    "topic-policy": "the topic policy lets only this account's alarms and rule publish, and denies plain HTTP",
+}
+
 ALARM = "aws_cloudwatch_metric_alarm"
 TOPIC = "aws_sns_topic"
 TOPIC_POLICY = "aws_sns_topic_policy"
@@ -289,3 +297,8 @@ def _key_behind(app: SynthesizedApp, stack: Stack, value: Any) -> tuple[Stack, B
     key_stack, address = routes[0].key
     producer = app.stack(key_stack)
     return producer, next(block for block in producer.resources(KMS_KEY) if block.address == address)
+
+
+def check(app: SynthesizedApp, found: list[Finding]) -> list[Finding]:
+    """The findings so far, with this module's."""
+    return found + alert_findings(app)

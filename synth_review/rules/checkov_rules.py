@@ -15,6 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from synth_review.findings import Finding
+
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "checkov": "checkov ran, parsed every stack and failed no check",
+    "checkov-skip": "every checkov skip gives its reason",
+}
+
 ROOT = Path(__file__).resolve().parents[2]
 CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"
 CONFIG = ROOT / ".checkov.yaml"
@@ -160,3 +168,20 @@ def _failure(check: dict[str, Any]) -> Failure:
         file=check.get("file_path", "?").lstrip("/"),
         lines=(first, last),
     )
+
+
+def checkov_findings(checkov: CheckovResult | None, checkov_error: str | None) -> list[Finding]:
+    found = []
+    if checkov_error:
+        found.append(Finding("checkov", "-", "checkov", f"not run: {checkov_error}"))
+    if checkov is not None:
+        found += [Finding("checkov", _stack_of(f.file), f.check, f"{f.resource}: {f.name}") for f in checkov.failed]
+        found += [Finding("checkov", "-", "checkov", f"could not parse {e}") for e in checkov.parsing_errors]
+        found += [Finding("checkov-skip", "-", s.check, "skipped without a reason in .checkov.yaml")
+                  for s in checkov.skips if not s.reason]
+    return found
+
+
+def _stack_of(file: str) -> str:
+    parts = file.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "stacks" else file

@@ -18,6 +18,11 @@ from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.findings import Finding
 from synth_review.policy_values import as_list
 
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "wildcard-action": "no IAM wildcard action, and no \"*\" resource where the action takes one",
+}
+
 # APIs that IAM authorizes only on "*" (Service Authorization Reference: no resource type listed for them).
 ACTIONS_WITHOUT_RESOURCES = frozenset(a.lower() for a in (
     # Step Functions / Lambda log delivery to CloudWatch Logs (vended logs).
@@ -189,3 +194,8 @@ def _principal(principal: Any) -> str:
     if isinstance(principal, str):
         return principal
     return " ".join(f"{kind}:{value}" for kind, values in principal.items() for value in as_list(values))
+
+
+def check(app: SynthesizedApp, found: list[Finding]) -> list[Finding]:
+    """The findings so far, with this module's."""
+    return found + iam_findings(app)

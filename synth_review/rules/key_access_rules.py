@@ -31,6 +31,12 @@ from synth_review.rules.key_requests import ExpectedRequest, KeyUses, expected_r
 from synth_review.rules.key_rules import LOG_GROUP, log_groups_by_key, policy_in_force, provider_region
 from synth_review.rules.wait_rules import policy_resources
 
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "key-required-access": "every request AWS makes of a key for the workflow is allowed by its policy, evaluated",
+    "key-forbidden-access": "every request from outside the workflow's uses of a key is refused by its policy",
+}
+
 ACCESS_RULES = {True: "key-required-access", False: "key-forbidden-access"}
 # A finding that blames no statement (the statement is missing) takes the evaluations about the use it concerns.
 MISSING_STATEMENT_TOPICS = {"logs-key-principal": "logs", "key-account-statement": "admin",
@@ -191,3 +197,8 @@ def _blaming(found: list[Finding], access: KeyAccess, statement: str, topic: str
         if not statement and not finding.statement and MISSING_STATEMENT_TOPICS.get(finding.rule) == topic:
             return index
     return None
+
+
+def check(app: SynthesizedApp, found: list[Finding]) -> list[Finding]:
+    """The findings so far, with this module's."""
+    return with_access_findings(found, key_accesses(app))

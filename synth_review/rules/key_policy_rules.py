@@ -23,6 +23,20 @@ from typing import Any
 from cdktf_out.placeholders import log_group_arn_pattern, with_placeholders
 from synth_review.policy_values import as_list, sid
 
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "logs-key-principal": "a key that log groups use lets the regional principal logs.<region>.<dns_suffix> use it",
+    "logs-key-actions": "that statement grants exactly kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*",
+    "logs-key-condition": "that statement has ArnEquals on kms:EncryptionContext:aws:logs:arn",
+    "logs-key-wildcard": "no wildcard in that condition",
+    "logs-key-log-groups": "that condition lists exactly the log groups that use the key, read from the groups",
+    "key-principal-wildcard": "no key policy statement opens the key to \"*\" (or NotPrincipal)",
+    "key-foreign-principal": "no key policy statement names another account",
+    "key-service-condition": "every service principal has a row in SERVICE_PRINCIPALS and the condition AWS documents",
+    "key-service-actions": "a service principal gets no action beyond the ones AWS documents for it",
+    "key-account-statement": "every key policy lets this account's root do kms:* (the key stays manageable)",
+}
+
 # Written out again on purpose, not imported from payment_constructs.key_policy: a check that shared the
 # construct's constants would agree with any mistake made in them.
 LOGS_PRINCIPAL = "logs.<region>.<dns_suffix>"

@@ -20,8 +20,13 @@ from __future__ import annotations
 from cdktf_out.routes import KMS_KEY
 from cdktf_out.tree import SynthesizedApp
 from synth_review.findings import Finding
-from synth_review.rules.key_access_rules import uses_by_key
+from synth_review.rules.key_access_rules import key_accesses, uses_by_key
 from synth_review.rules.key_requests import KeyUses
+
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "key-spec": "a key that log groups, the topic or the state machine use is symmetric ENCRYPT_DECRYPT and enabled",
+}
 
 SYMMETRIC = "SYMMETRIC_DEFAULT"
 ENCRYPT_DECRYPT = "ENCRYPT_DECRYPT"
@@ -63,3 +68,8 @@ def _users(used: KeyUses) -> str:
              f"topic {', '.join(t.name for t in used.topics)}" if used.topics else "",
              f"state machine {', '.join(used.state_machines)}" if used.state_machines else ""]
     return " and ".join(part for part in parts if part)
+
+
+def check(app: SynthesizedApp, found: list[Finding]) -> list[Finding]:
+    """The findings so far, with this module's."""
+    return found + key_property_findings(app, {(a.stack, a.address): a.uses for a in key_accesses(app)})

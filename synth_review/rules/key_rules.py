@@ -23,7 +23,13 @@ from synth_review.rules.key_policy_rules import (
     logs_statements,
     principal_problems,
 )
-from synth_review.rules.wait_rules import key_uses, policy_resources
+from synth_review.rules.wait_rules import policy_resources
+
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "key-rotation": "every key has enable_key_rotation = true",
+    "key-policy-unreadable": "every key policy is a JSON document the review can read",
+}
 
 LOG_GROUP = "aws_cloudwatch_log_group"
 
@@ -51,11 +57,6 @@ def key_findings(app: SynthesizedApp) -> list[Finding]:
             if (stack.name, key.address) in users or regional or others:
                 problems += logs_key_problems(policy, all_groups, region)
             found += [Finding(rule, stack.name, key.address, message, sid) for rule, sid, message in problems]
-    seen: set[tuple[str, str, str]] = set()
-    for use in key_uses(app):
-        if use.problem and (use.stack, use.resource, use.problem) not in seen:
-            seen.add((use.stack, use.resource, use.problem))
-            found.append(Finding("sleep-bypassed", use.stack, use.resource, f"{use.attribute}: {use.problem}"))
     return found
 
 
@@ -88,3 +89,8 @@ def policy_in_force(stack: Stack, key: Block) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return parsed if isinstance(parsed, dict) else None
+
+
+def check(app: SynthesizedApp, found: list[Finding]) -> list[Finding]:
+    """The findings so far, with this module's."""
+    return found + key_findings(app)

@@ -14,6 +14,11 @@ from cdktf_out.tree import SynthesizedApp
 from synth_review.findings import Finding
 from synth_review.rules.wait_rules import judge
 
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "unencrypted-log-group": "every log group has a kms_key_id",
+}
+
 LOG_GROUP = "aws_cloudwatch_log_group"
 
 
@@ -72,3 +77,8 @@ def log_group_findings(app: SynthesizedApp) -> list[Finding]:
         for row in log_group_rows(app)
         if row.key is None
     ]
+
+
+def check(app: SynthesizedApp, found: list[Finding]) -> list[Finding]:
+    """The findings so far, with this module's."""
+    return found + log_group_findings(app)

@@ -15,6 +15,11 @@ from cdktf_out.placeholders import with_placeholders
 from cdktf_out.tree import SynthesizedApp
 from synth_review.findings import Finding
 
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "state-machine-definition": "every state-machine route leads to a state that exists",
+}
+
 STATE_MACHINE = "aws_sfn_state_machine"
 
 
@@ -133,3 +138,8 @@ def _dangling_routes(rows: tuple[StateRow, ...], definition: dict[str, Any] | No
             targets.append(row.next)
         problems += [f"{row.state} routes to {t!r}, which is not a state" for t in targets if t not in names]
     return problems
+
+
+def check(app: SynthesizedApp, found: list[Finding]) -> list[Finding]:
+    """The findings so far, with this module's."""
+    return found + state_machine_findings(app)

@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from cdktf_out.expressions import Reference, interpolations, references_in, strings_in
 from cdktf_out.routes import KEY_IDENTITY, KMS_KEY, SLEEP, Route, is_key_attribute, key_routes
 from cdktf_out.tree import Block, Stack, SynthesizedApp
+from synth_review.findings import Finding
+
+# Each rule id a finding of this module may carry, and what it guards (docs/review.md lists them all).
+RULES = {
+    "sleep-bypassed": "every use of a key's ARN comes through the key's own time_sleep (its ARN and policy digest)",
+}
 
 # Resources that are the key's own wiring, not users of it: the wait itself, the alias, grants and policies.
 KEY_WIRING = frozenset({SLEEP, KMS_KEY, "aws_kms_alias", "aws_kms_key_policy", "aws_kms_grant"})
@@ -41,6 +47,16 @@ def key_uses(app: SynthesizedApp) -> list[KeyUse]:
                 for route in key_routes(app, stack, value, is_key_attribute(attribute)):
                     uses.append(KeyUse(stack.name, block.address, attribute, route, judge(app, route)))
     return uses
+
+
+def wait_findings(app: SynthesizedApp) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[tuple[str, str, str]] = set()
+    for use in key_uses(app):
+        if use.problem and (use.stack, use.resource, use.problem) not in seen:
+            seen.add((use.stack, use.resource, use.problem))
+            found.append(Finding("sleep-bypassed", use.stack, use.resource, f"{use.attribute}: {use.problem}"))
+    return found
 
 
 def judge(app: SynthesizedApp, route: Route) -> str | None:
@@ -86,3 +102,8 @@ def policy_resources(stack: Stack, key: str) -> list[Block]:
 
 def _references(value: object) -> list[Reference]:
     return [r for text in strings_in(value) for expression in interpolations(text) for r in references_in(expression)]
+
+
+def check(app: SynthesizedApp, found: list[Finding]) -> list[Finding]:
+    """The findings so far, with this module's."""
+    return found + wait_findings(app)

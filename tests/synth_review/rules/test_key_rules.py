@@ -13,13 +13,14 @@ import pytest
 
 from cdktf_out.tree import load
 from synth_review.findings import Finding
-from synth_review.rules import RULES, findings
+from synth_review.rules import all_rules, findings
 from synth_review.rules import key_policy_rules as key_policy
 from synth_review.rules.key_policy_rules import ServicePrincipal
 from synth_review.rules.wait_rules import key_uses
 from tests.synth_review.breakages import BREAKAGES, SOUND_CHANGES, Breakage, add_statement
 from tests.synth_review.conftest import review_in_process, rewrite_stacks
 
+RULES = all_rules()
 STATEMENT_MISSING = {"logs-key-principal", "key-account-statement"}
 POLICY_RULES = {rule for rule in RULES if rule.startswith(("logs-key-", "key-principal", "key-foreign", "key-service"))}
 
