@@ -115,7 +115,7 @@ class AppStack(TerraformStack):
             topic_arn=self.alerts.arn,
             state_machine=self.state_machine,
             steps=self.steps,
-            ledger_table=self.ledger.name,
+            ledger=self.ledger,
         )
         recorder = (
             ConfigRecorder(self, "config", ctx=ctx, name=names.config_recorder,
@@ -138,9 +138,9 @@ class AppStack(TerraformStack):
             name=names.dashboard,
             region=ctx.region,
             alarms=self.alarms,
-            state_machine_arn=self.state_machine.arn,
-            function_names=[step.name for step in self.steps],
-            ledger_table=self.ledger.name,
+            state_machine=self.state_machine,
+            functions=self.steps,
+            ledger=self.ledger,
         )
 
     def _outputs(self) -> None:
