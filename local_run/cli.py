@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cdktf_out.outdir import default_outdir
 from cdktf_out.tree import SynthesizedTreeError
 from local_run.emulator import local_workflow
 from local_run.interpolation import UnresolvedInterpolationError
@@ -73,7 +74,7 @@ def _read_stack(outdir: Path) -> WorkflowStack:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m local_run", description=__doc__.splitlines()[0])
     parser.add_argument("--payment", type=Path, help="run this payment (JSON file) instead of the samples")
-    parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"), help="cdktf synth output (cdktf.out)")
+    parser.add_argument("--outdir", type=Path, default=default_outdir(), help="cdktf synth output (cdktf.out)")
     parser.add_argument("--samples", type=Path, default=Path("samples"), help="sample folder (samples)")
     parser.add_argument(
         "--retry-wait-scale",

@@ -8,6 +8,8 @@ import shutil
 import sys
 import tempfile
 
+from cdktf_out.outdir import default_outdir
+
 EXIT_BAD_ENVIRONMENT = 2
 
 
@@ -18,7 +20,7 @@ def environment_or_exit() -> None:
         print(f"error: cannot find node ({node!r}): install Node.js 20 on PATH, or set JSII_NODE to its path",
               file=sys.stderr)
         raise SystemExit(EXIT_BAD_ENVIRONMENT)
-    outdir = os.environ.get("CDKTF_OUTDIR", "").strip() or "cdktf.out"  # cdktf's own default
+    outdir = str(default_outdir())
     try:
         os.makedirs(outdir, exist_ok=True)
         tempfile.TemporaryFile(dir=outdir).close()  # the error a write would meet, e.g. a read-only file system

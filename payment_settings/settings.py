@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from cdktf_out.outdir import DEFAULT as OUTDIR
 from handlers.contract import DEFAULT_MAX_AMOUNT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,9 +27,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # equal) and the synth output, which every synth rewrites: Terraform state kept inside either would be lost without
 # a word.
 REMOVED_BY_MAKE_CLEAN = (
-    "cdktf.out", ".cdktf.out.tmp-*", "state-bucket.out", ".state-bucket.out.tmp-*", ".pytest_cache",
+    OUTDIR, f".{OUTDIR}.tmp-*", "state-bucket.out", ".state-bucket.out.tmp-*", ".pytest_cache",
 )
-DEFAULT_SYNTH_OUTDIR = "cdktf.out"
 DEFAULT_STATE_DIR = "terraform-state"
 
 # CloudWatch Logs PutRetentionPolicy accepts only these values. "Never expire" (no policy) is not offered: every

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from cdktf_out.outdir import default_outdir
 from cdktf_out.tree import SynthesizedApp, SynthesizedTreeError, load
 from synth_review import verdict
 from synth_review.change import acknowledgement
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _review(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m synth_review", description=__doc__.splitlines()[0])
-    parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"), help="the synthesized app (cdktf.out)")
+    parser.add_argument("--outdir", type=Path, default=default_outdir(), help="the synthesized app (cdktf.out)")
     parser.add_argument("--checkov", type=Path, default=CHECKOV, help="checkov from its own tool venv")
     parser.add_argument("--checkov-config", type=Path, default=CONFIG, help="checkov config with the skips")
     base = parser.add_mutually_exclusive_group()

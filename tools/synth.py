@@ -41,6 +41,9 @@ from pathlib import Path
 import synth_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from cdktf_out.outdir import default_outdir  # noqa: E402
+
 APPS = (synth_inputs.MAIN_APP, "bootstrap_state.py")  # the project's apps: the workflow, and its state bucket
 STACKS = "encryption and app"
 EXIT_SYNTH_FAILED = 1
@@ -284,7 +287,7 @@ def parse(argv: list[str]) -> tuple[Path, str, list[str]]:
     if "--" in argv:
         argv, command = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     parser = argparse.ArgumentParser(prog="tools/synth.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--outdir", default=os.environ.get("CDKTF_OUTDIR", "").strip() or "cdktf.out")
+    parser.add_argument("--outdir", default=default_outdir())
     parser.add_argument("--app", default=synth_inputs.MAIN_APP, choices=APPS)
     args = parser.parse_args(argv)
     return Path(args.outdir), args.app, command

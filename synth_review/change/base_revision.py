@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from cdktf_out.outdir import DEFAULT as OUTDIR
 from synth_review.report.table import truncate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +62,7 @@ def synthesized_revision(revision: str, root: Path = ROOT) -> Iterator[Synthesiz
         for name in SHARED_SET_UP:
             if (root / name).exists():
                 (worktree / name).symlink_to((root / name).resolve(), target_is_directory=True)
-        outdir = worktree / "cdktf.out"
+        outdir = worktree / OUTDIR
         _synthesize(revision, commit, worktree, outdir)
         yield SynthesizedBase(revision, commit, outdir, time.monotonic() - started)
     finally:
