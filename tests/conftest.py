@@ -218,6 +218,14 @@ def names(settings: Settings) -> Names:
 
 
 @pytest.fixture(scope="session")
+def steps(synthesized: SynthesizedApp) -> tuple[str, ...]:
+    """The workflow's steps, as the step list names them (read after the session synth, as log_group_names is)."""
+    from payment_constructs.workflow_steps import WORKFLOW_STEPS
+
+    return tuple(spec.step for spec in WORKFLOW_STEPS)
+
+
+@pytest.fixture(scope="session")
 def log_group_names(names: Names, synthesized: SynthesizedApp) -> tuple[str, ...]:
     """The workflow's encrypted log groups, from the step list and naming, as the stacks compute them (after the
     session synth: the step list imports the provider, which must load through the fast path)."""
