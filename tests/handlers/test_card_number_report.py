@@ -103,7 +103,7 @@ def _as_quoted(rate: str) -> str:
 def test_the_docs_quote_the_measured_rate_of_each_price_and_the_count_of_classes_on_target():
     rows = _measured_rows()
     assert set(rows) == {corpus_class.name for corpus_class in CLASSES}, "bench/card_numbers.md is of another corpus"
-    docs, readme = (ROOT / "docs" / "card-numbers.md").read_text(), (ROOT / "docs" / "workflow.md").read_text()
+    docs, readme = (ROOT / "docs" / "card-numbers.md").read_text(), (ROOT / "README.md").read_text()
     for name in PRICES:
         assert f"**{name}** ({_as_quoted(rows[name][3])}" in docs, name
     hostile = [rows[c.name] for c in CLASSES if c.label == HOSTILE]
