@@ -86,6 +86,12 @@ test-cdktn: deps $(CHECKOV_TOOL)
 lint: deps
 	$(VENV)/bin/ruff check .
 
+# make dist: the construct library's wheel (encrypted_logs/, its own pyproject.toml) into dist/, with the standard
+# `build` front end and the build backend locked in the venv (--no-isolation: no network). docs/library.md.
+.PHONY: dist
+dist: deps
+	$(PY) -m build --no-isolation --wheel --outdir dist encrypted_logs
+
 deps: $(VENV)/.synced node_modules/.installed
 
 # Set-up runs under one lock (flock(1), util-linux): two first-time runs at once (two terminals, CI jobs sharing a
