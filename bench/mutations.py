@@ -32,10 +32,10 @@ class Mutation:
 
 
 MUTATIONS = (
-    Mutation("key policy condition: ArnLike instead of ArnEquals", "payment_constructs/key_policy.py",
+    Mutation("key policy condition: ArnLike instead of ArnEquals", "encrypted_logs/policy.py",
              '"Condition": {"ArnEquals": {LOGS_ENCRYPTION_CONTEXT_KEY:',
              '"Condition": {"ArnLike": {LOGS_ENCRYPTION_CONTEXT_KEY:'),
-    Mutation("time_sleep wiring: triggers without the policy digest", "payment_constructs/kms_propagation.py",
+    Mutation("time_sleep wiring: triggers without the policy digest", "encrypted_logs/propagation.py",
              'triggers={"key_arn": key.arn, "policy_sha256": Fn.sha256(key.policy)}', 'triggers={"key_arn": key.arn}'),
     Mutation("state machine Retry: MaxAttempts 0", "payment_constructs/workflow_definition.py",
              '"MaxAttempts": 3,', '"MaxAttempts": 0,'),

@@ -7,9 +7,15 @@ from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
-from payment_constructs.aws_context import AwsContext
-from payment_constructs.iam import Statement, policy_json
-from payment_constructs.key_policy import CLOUDWATCH_PRINCIPAL, EVENTS_PRINCIPAL
+from encrypted_logs.aws_context import AwsContext
+from encrypted_logs.policy import (
+    CLOUDWATCH_PRINCIPAL,
+    EVENTS_PRINCIPAL,
+    Statement,
+    deny_publish_without_tls,
+    policy_json,
+    service_publishes_to_topic,
+)
 
 
 class AlertsTopic(Construct):
@@ -49,38 +55,12 @@ class AlertsTopic(Construct):
 
 
 def topic_statements(ctx: AwsContext, topic_arn: str, alarm_arn_pattern: str, event_rule_arn: str) -> list[Statement]:
-    """Who may publish: this account's alarms of this environment, and the one compliance rule; nothing without TLS.
-
-    aws:SourceArn and aws:SourceAccount are the confused-deputy guard AWS documents for service principals publishing
-    to a topic (SNS developer guide, "Example cases for Amazon SNS access control"; EventBridge user guide,
-    "Amazon SNS permissions").
-    """
+    """Who may publish: this account's alarms of this environment, and the one compliance rule; nothing without TLS
+    (the confused-deputy guard and the TLS rule are the library's, encrypted_logs.policy)."""
     return [
-        _service_publishes("ThisEnvironmentsAlarmsPublish", CLOUDWATCH_PRINCIPAL, topic_arn, ctx,
-                           {"ArnLike": {"aws:SourceArn": alarm_arn_pattern}}),
-        _service_publishes("LogEncryptionComplianceRulePublishes", EVENTS_PRINCIPAL, topic_arn, ctx,
-                           {"ArnEquals": {"aws:SourceArn": event_rule_arn}}),
-        {
-            # SNS accepts HTTP publishes unless the policy refuses them (SNS developer guide, "Enforce encryption of
-            # data in transit").
-            "Sid": "DenyPublishWithoutTls",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
+        service_publishes_to_topic("ThisEnvironmentsAlarmsPublish", CLOUDWATCH_PRINCIPAL, topic_arn, ctx.account_id,
+                                   {"ArnLike": {"aws:SourceArn": alarm_arn_pattern}}),
+        service_publishes_to_topic("LogEncryptionComplianceRulePublishes", EVENTS_PRINCIPAL, topic_arn,
+                                   ctx.account_id, {"ArnEquals": {"aws:SourceArn": event_rule_arn}}),
+        deny_publish_without_tls(topic_arn),
     ]
-
-
-def _service_publishes(
-    sid: str, principal: str, topic_arn: str, ctx: AwsContext, source_arn: dict[str, dict[str, str]]
-) -> Statement:
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": {"Service": principal},
-        "Action": "sns:Publish",
-        "Resource": topic_arn,
-        "Condition": {**source_arn, "StringEquals": {"aws:SourceAccount": ctx.account_id}},
-    }

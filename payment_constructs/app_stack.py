@@ -8,16 +8,18 @@ from pathlib import Path
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
+from encrypted_logs.aws_context import AwsContext
+from encrypted_logs.key_check import checked_key
+from encrypted_logs.log_groups import EncryptedLogGroups
+from encrypted_logs.props import EncryptedLogGroupsProps
 from payment_constructs.alerts_topic import AlertsTopic
-from payment_constructs.aws_context import AwsContext
 from payment_constructs.config_recorder import ConfigRecorder
 from payment_constructs.dashboard import WorkflowDashboard
 from payment_constructs.iam import ExistingRole
-from payment_constructs.key_check import UNUSABLE_ALERTS_KEY_MESSAGE, checked_key
+from payment_constructs.key_check import UNUSABLE_ALERTS_KEY_MESSAGE, UNUSABLE_LOGS_KEY_MESSAGE
 from payment_constructs.lambda_package import handlers_package
 from payment_constructs.ledger_table import LedgerTable
 from payment_constructs.log_encryption_monitor import LogEncryptionMonitor
-from payment_constructs.log_groups import EncryptedLogGroups
 from payment_constructs.naming import Names, alarm_resource, event_rule_resource, role_name
 from payment_constructs.payment_function import FunctionSpec, PaymentFunction, SharedResources
 from payment_constructs.providers import aws_provider
@@ -47,15 +49,17 @@ class AppStack(TerraformStack):
         encryption = read_state_of(self, "encryption", settings, encryption_stack)
         # The encryption stack publishes both ARNs only through their propagation waits (see kms_propagation.py).
         logs_key_arn = encryption.get_string(LOGS_KEY_ARN_OUTPUT)
-        logs_key = checked_key(self, "logs_key_check", logs_key_arn)
+        logs_key = checked_key(self, "logs_key_check", logs_key_arn, UNUSABLE_LOGS_KEY_MESSAGE)
         # Everything that encrypts payment data names the checked key, so it cannot be created before the check.
-        data_key_arn = checked_key(self, "data_key_check", encryption.get_string(DATA_KEY_ARN_OUTPUT)).arn
+        # (Its message says "log-group key", as it always has: changing it would change the synthesized plan.)
+        data_key_arn = checked_key(self, "data_key_check", encryption.get_string(DATA_KEY_ARN_OUTPUT),
+                                   UNUSABLE_LOGS_KEY_MESSAGE).arn
 
         self.log_groups = EncryptedLogGroups(
             self,
             "log_groups",
+            EncryptedLogGroupsProps(retention_days=settings.log_retention_days),
             kms_key_arn=logs_key_arn,
-            retention_days=settings.log_retention_days,
             wait_for=[logs_key],  # a disabled or missing key fails the plan before any group is created
         )
         self.ledger = LedgerTable(

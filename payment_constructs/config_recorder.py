@@ -18,7 +18,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from constructs import Construct
 
-from payment_constructs.aws_context import AwsContext
+from encrypted_logs.aws_context import AwsContext
 from payment_constructs.iam import ServiceRole, allow
 from payment_constructs.log_encryption_monitor import LOG_GROUP_RESOURCE_TYPE
 from payment_constructs.private_bucket import kms_default_encryption, protect_bucket

@@ -13,9 +13,11 @@ from cdktf import TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_time.provider import TimeProvider
 from constructs import Construct
 
-from payment_constructs.aws_context import AwsContext
-from payment_constructs.customer_key import CustomerManagedKey
-from payment_constructs.iam import Statement
+from encrypted_logs.aws_context import AwsContext
+from encrypted_logs.customer_key import CustomerManagedKey
+from encrypted_logs.policy import Statement
+from encrypted_logs.propagation import PropagatedKey
+from encrypted_logs.props import KeyProps
 from payment_constructs.key_policy import (
     account_administers_key,
     alarms_may_use_key_for,
@@ -23,7 +25,6 @@ from payment_constructs.key_policy import (
     log_delivery_may_decrypt,
     logs_may_use_key_for,
 )
-from payment_constructs.kms_propagation import PropagatedKey
 from payment_constructs.naming import Names, alarm_resource
 from payment_constructs.payment_function import FunctionSpec
 from payment_constructs.providers import aws_provider
@@ -45,14 +46,12 @@ class EncryptionStack(TerraformStack):
         ctx = AwsContext(self, "context")
 
         def key(construct_id: str, encrypts: str, alias: str, statements: list[Statement]) -> CustomerManagedKey:
-            return CustomerManagedKey(
-                self,
-                construct_id,
-                description=f"Encrypts {encrypts} ({settings.environment})",
+            return CustomerManagedKey(self, construct_id, KeyProps(
                 alias=alias,
-                deletion_window_days=settings.key_deletion_window_days,
                 statements=[account_administers_key(ctx), *statements],
-            )
+                description=f"Encrypts {encrypts} ({settings.environment})",
+                deletion_window_days=settings.key_deletion_window_days,
+            ))
 
         self.logs_key = key(
             "logs_key",

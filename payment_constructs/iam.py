@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
+from encrypted_logs.policy import Statement, policy_json
 from payment_constructs.naming import role_name
 
-Statement = dict[str, Any]
+__all__ = ["ExistingRole", "ServiceRole", "Statement", "allow", "policy_json"]
 
 
 def allow(
@@ -21,10 +21,6 @@ def allow(
     if condition:
         statement["Condition"] = condition
     return statement
-
-
-def policy_json(statements: list[Statement]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 class ExistingRole(Construct):

@@ -10,8 +10,8 @@ from cdktf_cdktf_provider_aws.dynamodb_table import (
 )
 from constructs import Construct
 
+from encrypted_logs.aws_context import AwsContext
 from handlers.contract import LEDGER_KEY
-from payment_constructs.aws_context import AwsContext
 from payment_constructs.iam import Statement, allow
 from payment_constructs.metrics import DYNAMODB, Metric
 

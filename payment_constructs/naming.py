@@ -115,15 +115,6 @@ def lambda_log_group(function_name: str) -> str:
     return f"/aws/lambda/{function_name}"
 
 
-def regional_arn(partition: str, region: str, account: str, service: str, resource: str) -> str:
-    return f"arn:{partition}:{service}:{region}:{account}:{resource}"
-
-
-def log_group_resource(log_group: str) -> str:
-    """A log group's ARN resource as KMS sees it in kms:EncryptionContext:aws:logs:arn: no trailing ':*'."""
-    return f"log-group:{log_group}"
-
-
 def state_machine_resource(state_machine: str) -> str:
     return f"stateMachine:{state_machine}"
 

@@ -15,11 +15,11 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 )
 from constructs import Construct
 
-from payment_constructs.aws_context import AwsContext
+from encrypted_logs.aws_context import AwsContext
+from encrypted_logs.log_groups import EncryptedLogGroups
 from payment_constructs.iam import ServiceRole, Statement, allow
 from payment_constructs.lambda_package import HandlersPackage
 from payment_constructs.ledger_table import LedgerTable
-from payment_constructs.log_groups import EncryptedLogGroups
 from payment_constructs.metrics import LAMBDA, Metric
 from payment_constructs.naming import Names
 from payment_settings.settings import ENVIRONMENT_MAX_LENGTH, Settings

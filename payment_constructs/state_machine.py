@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import (
 )
 from constructs import Construct
 
-from payment_constructs.aws_context import AwsContext
+from encrypted_logs.aws_context import AwsContext
 from payment_constructs.iam import ExistingRole, ServiceRole, Statement, allow
 from payment_constructs.metrics import STATES, Metric
 from payment_constructs.naming import executions_resource, state_machine_resource

@@ -20,6 +20,13 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from cdktf_out.outdir import DEFAULT as OUTDIR
+from encrypted_logs.limits import (
+    KEY_DELETION_WINDOW_DAYS,
+    LOG_RETENTION_DAYS,
+    MAX_PROPAGATION_SECONDS,
+    MIN_PROPAGATION_SECONDS,
+    go_duration_seconds,
+)
 from handlers.contract import DEFAULT_MAX_AMOUNT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +38,6 @@ REMOVED_BY_MAKE_CLEAN = (
 )
 DEFAULT_STATE_DIR = "terraform-state"
 
-# CloudWatch Logs PutRetentionPolicy accepts only these values. "Never expire" (no policy) is not offered: every
-# group gets a retention policy (checkov CKV_AWS_66), and ten years (3653) is the longest CloudWatch Logs keeps.
-LOG_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)
 NEVER_EXPIRE = "0"
 
 # Regions where CloudWatch Logs, KMS, Lambda and Step Functions are all offered (aws, aws-us-gov and aws-cn).
@@ -60,13 +62,6 @@ DEV_ENVIRONMENT = "dev"
 # Reserved concurrency caps what a burst can do to the ledger and guarantees the functions capacity; an account
 # must keep 10 unreserved, so a new account (limit 10) cannot reserve any: dev reserves none by default.
 MAX_RESERVED_CONCURRENCY = 1000
-
-KEY_DELETION_WINDOW_DAYS = range(7, 31)  # KMS ScheduleKeyDeletion: PendingWindowInDays 7–30.
-
-# Bounds of the wait for KMS policy propagation: AWS documents "up to five minutes" for a key association; more than
-# an hour is a typo, not a precaution.
-MIN_PROPAGATION_SECONDS = 1.0
-MAX_PROPAGATION_SECONDS = 3600.0
 
 ENVIRONMENT_MAX_LENGTH = 20  # keeps "lambda-payment-processing-<env>-role" under IAM's 64-character role name limit
 
@@ -97,9 +92,6 @@ _ROLE_PATH = re.compile(r"/(?:[\x21-\x7f]{1,510}/)?")
 # would pass here and then fail (or be written into the JSON) downstream. Values are ASCII before any parser sees them.
 _ENVIRONMENT = re.compile(r"[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*")
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # bounded: int() of a 5,000-digit string raises its own ValueError
-# time_sleep takes a Go duration (time.ParseDuration): a sequence of decimal numbers with units.
-_GO_DURATION_PART = re.compile(r"([0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})(ns|us|µs|ms|s|m|h)")
-_GO_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 # S3 general purpose bucket naming rules (Amazon S3 user guide, "General purpose bucket naming rules"): 3-63
 # characters of lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit; no two
 # adjacent periods; not formatted as an IP address; reserved prefixes and suffixes below.
@@ -352,19 +344,6 @@ def _reserved_concurrency(environment: str) -> Callable[[str], int]:
         return reserved
 
     return parse
-
-
-def go_duration_seconds(raw: str) -> float:
-    """Seconds in a Go duration string such as "30s", "1m30s" or "1.5m"; ValueError when it is not one."""
-    position, total = 0, 0.0
-    for part in _GO_DURATION_PART.finditer(raw):
-        if part.start() != position:
-            break
-        total += float(part.group(1)) * _GO_UNIT_SECONDS[part.group(2)]
-        position = part.end()
-    if not raw or position != len(raw):
-        raise ValueError("is not a Go duration")
-    return total
 
 
 def _propagation_wait(raw: str) -> str:

@@ -321,8 +321,8 @@ def test_the_topic_arn_and_dashboard_name_are_outputs(app_stack):
 def test_an_alert_email_subscribes_that_address_to_the_topic():
     from cdktf import App, TerraformStack, Testing
 
+    from encrypted_logs.aws_context import AwsContext
     from payment_constructs.alerts_topic import AlertsTopic
-    from payment_constructs.aws_context import AwsContext
     from payment_constructs.providers import aws_provider
     from tests.conftest import settings_from
 

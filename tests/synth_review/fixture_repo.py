@@ -49,7 +49,7 @@ def rename_ledger(repo: Path) -> None:
 
 def drop_logs_condition(repo: Path) -> None:
     condition_line = r'^\s*"Condition": \{"ArnEquals": \{LOGS_ENCRYPTION_CONTEXT_KEY.*\n'
-    edit(repo, "payment_constructs/key_policy.py", condition_line, "")
+    edit(repo, "encrypted_logs/policy.py", condition_line, "")
 
 
 def change_retry(repo: Path) -> None:

@@ -1,7 +1,8 @@
 """A wait between a KMS key's policy and anything that relies on it.
 
 KMS is eventually consistent: a new or changed key policy takes seconds (AWS documents up to five minutes for a log
-group association) to take effect everywhere, and CreateLogGroup raced ahead of it in the original deployment.
+group association, "Encrypt log data in CloudWatch Logs using AWS KMS") to take effect everywhere, and CreateLogGroup
+raced ahead of it in the post-mortem's deployment.
 """
 
 from __future__ import annotations
@@ -11,15 +12,19 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_time.sleep import Sleep
 from constructs import Construct
 
+from encrypted_logs.props import check_wait
+
 
 class PropagatedKey(Construct):
-    """A time_sleep whose triggers carry the key ARN and a digest of the key policy as applied.
+    """A time_sleep (child ``wait``) whose triggers carry the key ARN and a digest of the key policy as applied.
 
     Dependents read the ARN *through* the sleep's triggers, so Terraform cannot give them the ARN before the wait
-    has run (hashicorp/time: "pass values through triggers so dependents wait"), and a policy change re-runs the wait.
+    has run (hashicorp/time, time_sleep: "pass values through triggers so dependents wait"), and a policy change
+    re-runs the wait. The stack needs a ``TimeProvider``.
     """
 
     def __init__(self, scope: Construct, construct_id: str, key: KmsKey, create_duration: str) -> None:
+        check_wait("PropagatedKey.create_duration", create_duration)
         super().__init__(scope, construct_id)
         self.sleep = Sleep(
             self,

@@ -7,7 +7,7 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from constructs import Construct
 
-from payment_constructs.naming import log_group_resource, regional_arn
+from encrypted_logs.arns import log_group_resource, regional_arn
 
 
 class AwsContext(Construct):
