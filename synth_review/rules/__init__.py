@@ -16,6 +16,7 @@ from synth_review.rules import (
     checkov_rules,
     iam_rules,
     key_access_rules,
+    key_check_rules,
     key_policy_rules,
     key_property_rules,
     key_rules,
@@ -28,7 +29,7 @@ from synth_review.rules.checkov_rules import CheckovResult, checkov_findings
 # Rules for any app whose keys encrypt log groups behind a wait, then (marked) the payment workflow's own: its state
 # machine and the alarms' encrypted topic. key_access_rules comes after every rule whose finding it may add to.
 CHECKS: tuple[ModuleType, ...] = (
-    log_group_rules, key_rules, wait_rules, iam_rules,
+    log_group_rules, key_rules, wait_rules, key_check_rules, iam_rules,
     state_machine_rules,  # the payment workflow's
     alert_rules,  # the payment workflow's
     key_access_rules, key_property_rules,

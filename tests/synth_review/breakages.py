@@ -211,6 +211,20 @@ def _log_group_on_a_literal_alias(documents: Documents) -> None:
     group["kms_key_id"] = "alias/payment-workflow-logs-dev"
 
 
+def _log_group_without_the_key_check(documents: Documents) -> None:
+    _, group = named(documents, "app", "aws_cloudwatch_log_group", "processing")
+    group.pop("depends_on")
+
+
+def _logs_key_check_without_its_postcondition(documents: Documents) -> None:
+    documents["app"]["data"]["aws_kms_key"]["logs_key_check"].pop("lifecycle")
+
+
+def _alerts_topic_on_the_unchecked_output(documents: Documents) -> None:
+    _, topic = named(documents, "app", "aws_sns_topic", "alerts")
+    topic["kms_master_key_id"] = documents["app"]["data"]["aws_kms_key"]["alerts_key_check"]["key_id"]
+
+
 def _missing_trigger(documents: Documents) -> None:
     output = documents["encryption"]["output"]["logs_key_arn"]
     output["value"] = output["value"].replace(".triggers.key_arn", ".triggers.no_such_trigger")
@@ -435,6 +449,12 @@ BREAKAGES = [
              _state_machine_on_a_literal_alias),
     Breakage("a log group on a data aws_kms_alias", "sleep-bypassed", _log_group_through_an_alias_data_source),
     Breakage("the logs key's wait of 0s", "sleep-bypassed", _zero_wait),
+    # Every user of a key read from the key stack's state waits for the key's check.
+    Breakage("a log group no longer depends on the key check", "key-unchecked", _log_group_without_the_key_check),
+    Breakage("the logs key check without its postcondition", "key-unchecked",
+             _logs_key_check_without_its_postcondition),
+    Breakage("the alerts topic on the key stack's output, not on the checked key", "key-unchecked",
+             _alerts_topic_on_the_unchecked_output),
     # More ways around the policy rules.
     Breakage("the post-mortem's mistake in an aws_kms_key_policy resource", "logs-key-condition",
              _policy_moved_to_a_policy_resource(lambda s: s.pop("Condition"))),
