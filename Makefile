@@ -91,6 +91,7 @@ lint: deps
 .PHONY: dist
 dist: deps
 	$(PY) -m build --no-isolation --wheel --outdir dist encrypted_logs
+	rm -rf encrypted_logs/build encrypted_logs/*.egg-info
 
 deps: $(VENV)/.synced node_modules/.installed
 

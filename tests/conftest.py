@@ -28,6 +28,7 @@ from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
 from payment_settings.settings import Settings
 from synth_speed import fast_synth
 from tests import background
+from tests.encrypted_logs import jobs as library_jobs
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # A runner started in the background (a CI job, nohup, `cmd &` in a script) inherits SIGINT ignored, and every make,
@@ -66,6 +67,8 @@ JOBS_OF_MODULE = {
     "tests/cdk_engine/test_engine_switch.py": ("probe_deploy",),
     "tests/synth_review/test_review_revisions.py": ("review_fixture",),
     "tests/tools/test_saved_plan_deploy.py": ("saved_plan_deploy",),
+    "tests/encrypted_logs/test_log_groups_key.py": ("library_synth",),
+    "tests/examples/test_audit_trail.py": ("wheel_synth",),
 }
 STARTERS = {
     "stock_synth": lambda jobs: background.start_app_synth(jobs, "stock_synth", optimizations=False),
@@ -78,6 +81,8 @@ STARTERS = {
     "probe_synth": background.start_probe_synth,
     "review_fixture": background.start_review_fixture,
     "saved_plan_deploy": background.start_saved_plan_deploy,
+    "library_synth": library_jobs.start_readme_synth,
+    "wheel_synth": library_jobs.start_wheel_synth,
 }
 
 
