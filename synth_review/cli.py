@@ -30,7 +30,7 @@ from synth_review.change.findings_delta import compare
 from synth_review.findings import Finding
 from synth_review.report.graph import dot_source, write_graph
 from synth_review.report.text import render
-from synth_review.rules import findings
+from synth_review.rules import DEFAULT_RULE_SET, RULE_SETS, findings
 from synth_review.rules.checkov_rules import CHECKOV, CONFIG, CheckovError, CheckovResult, run_checkov
 
 EXIT_RULE_FAILED = 1
@@ -56,6 +56,9 @@ def _review(argv: list[str] | None) -> int:
     parser.add_argument("--outdir", type=Path, default=default_outdir(), help="the synthesized app (cdktf.out)")
     parser.add_argument("--checkov", type=Path, default=CHECKOV, help="checkov from its own tool venv")
     parser.add_argument("--checkov-config", type=Path, default=CONFIG, help="checkov config with the skips")
+    parser.add_argument("--rules", choices=sorted(RULE_SETS), default=DEFAULT_RULE_SET,
+                        help="library: the rules of any app built with encrypted_logs, nothing of the payment "
+                             "workflow; payment (default): those and the payment workflow's own")
     base = parser.add_mutually_exclusive_group()
     base.add_argument("--base", metavar="REV", help="review the change from this git revision (synthesized here)")
     base.add_argument("--base-outdir", type=Path, metavar="DIR", help="review the change from this synthesized app")
@@ -66,7 +69,7 @@ def _review(argv: list[str] | None) -> int:
     try:
         app = load(args.outdir)
         if args.base is None and args.base_outdir is None:
-            return _review_tree(app, args.checkov, args.checkov_config)
+            return _review_tree(app, args.checkov, args.checkov_config, args.rules)
         return _review_change(app, args)
     except (SynthesizedTreeError, BaseRevisionError, acknowledgement.AcknowledgementError) as error:
         _remove_stale(args.outdir / REVIEW_FOLDER)
@@ -74,10 +77,10 @@ def _review(argv: list[str] | None) -> int:
         return EXIT_BAD_INPUT
 
 
-def _review_tree(app: SynthesizedApp, checkov_path: Path, checkov_config: Path) -> int:
+def _review_tree(app: SynthesizedApp, checkov_path: Path, checkov_config: Path, rule_set: str) -> int:
     judged = verdict.tree_digest(app.outdir)
-    failed, checkov, checkov_error = _findings(app, checkov_path, checkov_config)
-    text = render(app, failed, checkov, checkov_error or "")
+    failed, checkov, checkov_error = _findings(app, checkov_path, checkov_config, rule_set)
+    text = render(app, failed, checkov, checkov_error or "", payment_app=rule_set == DEFAULT_RULE_SET)
     folder = _new_review_folder(app)
     (folder / "review.txt").write_text(text)
     written, notes = write_graph(app, folder)
@@ -95,10 +98,11 @@ def _review_change(head: SynthesizedApp, args: argparse.Namespace) -> int:
         synthesized_revision(args.base) if args.base is not None else nullcontext(None))
     # checkov of the head runs beside the base's synth and checkov: each is mostly one busy core.
     with ThreadPoolExecutor(max_workers=1) as beside:
-        head_review = beside.submit(_findings, head, args.checkov, args.checkov_config)
+        head_review = beside.submit(_findings, head, args.checkov, args.checkov_config, args.rules)
         with source as synthesized:
             base = load(synthesized.outdir if synthesized else args.base_outdir)
-            base_findings, _, _ = _findings(base, args.checkov, args.checkov_config)  # before the worktree goes
+            # before the worktree goes
+            base_findings, _, _ = _findings(base, args.checkov, args.checkov_config, args.rules)
         head_findings, checkov, checkov_error = head_review.result()
     changes = diff_apps(base, head)
     accepted = acknowledgement.acknowledged(names, [c for c in changes if c.severity is Severity.DESTRUCTIVE])
@@ -114,7 +118,8 @@ def _review_change(head: SynthesizedApp, args: argparse.Namespace) -> int:
     )
     text = render_text(review)
     folder = _new_review_folder(head)
-    (folder / "review.txt").write_text(render(head, head_findings, checkov, checkov_error or ""))
+    (folder / "review.txt").write_text(render(head, head_findings, checkov, checkov_error or "",
+                                               payment_app=args.rules == DEFAULT_RULE_SET))
     (folder / "review-diff.txt").write_text(text)
     (folder / "review-diff.md").write_text(render_markdown(review))
     written, graph_notes = write_graph(head, folder)
@@ -128,15 +133,15 @@ def _review_change(head: SynthesizedApp, args: argparse.Namespace) -> int:
     return 0 if review.passed else EXIT_RULE_FAILED
 
 
-def _findings(app: SynthesizedApp, checkov_path: Path, config: Path) -> tuple[list[Finding], CheckovResult | None,
-                                                                            str | None]:
+def _findings(app: SynthesizedApp, checkov_path: Path, config: Path, rule_set: str = DEFAULT_RULE_SET
+              ) -> tuple[list[Finding], CheckovResult | None, str | None]:
     checkov: CheckovResult | None = None
     checkov_error: str | None = None
     try:
-        checkov = run_checkov(app.outdir, checkov_path, config)
+        checkov = run_checkov(app.outdir, checkov_path, config, payment_app=rule_set == DEFAULT_RULE_SET)
     except CheckovError as error:
         checkov_error = str(error)
-    return findings(app, checkov, checkov_error), checkov, checkov_error
+    return findings(app, checkov, checkov_error, rule_set), checkov, checkov_error
 
 
 def _new_review_folder(app: SynthesizedApp) -> Path:

@@ -12,6 +12,7 @@ from cdktf_out.cross_stack import cross_stack_values
 from cdktf_out.routes import KMS_KEY
 from cdktf_out.tree import Block, Stack, SynthesizedApp
 from synth_review.findings import Finding
+from synth_review.payment.state_machine_rules import machines
 from synth_review.report.aws_names import aws_name
 from synth_review.report.effective_access import effective_access_lines
 from synth_review.report.settings_section import settings_section
@@ -20,7 +21,6 @@ from synth_review.rules.checkov_rules import CheckovResult, Failure
 from synth_review.rules.iam_rules import statement_rows
 from synth_review.rules.key_access_rules import KeyAccess, key_accesses
 from synth_review.rules.log_group_rules import log_group_rows
-from synth_review.rules.state_machine_rules import machines
 from synth_review.rules.wait_rules import key_uses, own_sleep
 
 # The marks of the STATUS columns and the statements, explained once before their first use.
@@ -28,14 +28,18 @@ LEGEND = ("Marks: ok = passes every rule; allowed = a wildcard (*action, *resour
           "FAIL = see the verdict")
 
 
-def render(app: SynthesizedApp, findings: list[Finding], checkov: CheckovResult | None, checkov_note: str) -> str:
+def render(app: SynthesizedApp, findings: list[Finding], checkov: CheckovResult | None, checkov_note: str,
+           payment_app: bool = True) -> str:
+    """The review as text; `payment_app` False (the library's rule set) leaves out what only the payment app's trees
+    carry: its settings record and its situational checkov skips."""
     order = " -> ".join(s.name for s in app.stacks)
     lines = [f"Deployment review of {app.outdir} ({len(app.stacks)} stacks, deploy order: {order})", LEGEND, ""]
-    lines += settings_section(app.outdir)
+    if payment_app:
+        lines += settings_section(app.outdir)
     accesses = key_accesses(app)
     for stack in app.stacks:
         lines += _stack_section(app, stack, checkov, findings, accesses)
-    lines += _checkov_section(app, checkov, checkov_note)
+    lines += _checkov_section(app, checkov, checkov_note, payment_app)
     lines += _verdict(findings)
     return "\n".join(fit(lines)) + "\n"
 
@@ -177,7 +181,7 @@ def _state_machines(app: SynthesizedApp, stack: Stack) -> list[str]:
     return lines
 
 
-def _checkov_section(app: SynthesizedApp, checkov: CheckovResult | None, note: str) -> list[str]:
+def _checkov_section(app: SynthesizedApp, checkov: CheckovResult | None, note: str, payment_app: bool) -> list[str]:
     lines = ["=== checkov (terraform_json over cdktf.out) ===", ""]
     if checkov is None:
         return [*lines, f"not run: {note}", "", ""]
@@ -186,8 +190,9 @@ def _checkov_section(app: SynthesizedApp, checkov: CheckovResult | None, note: s
     failed = [[f.check, _address(app, f), f"{f.file}:{f.lines[0]}-{f.lines[1]}", f.name] for f in checkov.failed]
     lines += ["", "Failed", *table(["CHECK", "RESOURCE", "WHERE", "WHAT"], failed, width=WIDTH)]
     skipped = [[s.check, s.reason] for s in checkov.skips]
-    lines += ["", "Skipped (.checkov.yaml; for a dev synth also DEV_ONLY_SKIPS, for the state bucket "
-              "STATE_BUCKET_SKIPS, in synth_review/rules/checkov_rules.py)",
+    where = ("Skipped (.checkov.yaml; for a dev synth also DEV_ONLY_SKIPS, for the state bucket STATE_BUCKET_SKIPS, "
+             "in synth_review/rules/checkov_rules.py)" if payment_app else "Skipped (the checkov config)")
+    lines += ["", where,
               *table(["CHECK", "REASON"], skipped, width=WIDTH)]
     return [*lines, "", ""]
 

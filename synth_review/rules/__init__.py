@@ -1,8 +1,11 @@
 """Every rule the review enforces, so the verdict and the exit status cannot disagree.
 
 A rule lives in the module of what it judges (`<what>_rules.py`): its id in that module's RULES, its check in that
-module's `check`, which adds its findings to the ones found so far. CHECKS runs them in the order the verdict lists
-them. docs/review.md's table lists every id (tests/synth_review/rules/test_rules_table.py holds them together).
+module's `check`, which adds its findings to the ones found so far. A rule set runs its modules in the order the
+verdict lists them: `library` holds the rules any app of encrypted log groups and topics behind waited-for, checked
+keys needs (the encrypted_logs library's apps); `payment` (the default, `make review`) adds the payment workflow's
+own, which live in synth_review/payment/. docs/review.md's table lists every id
+(tests/synth_review/rules/test_rules_table.py holds them together).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from types import ModuleType
 
 from cdktf_out.tree import SynthesizedApp
 from synth_review.findings import Finding
+from synth_review.payment import state_machine_rules
 from synth_review.rules import (
     alert_rules,
     checkov_rules,
@@ -21,20 +25,23 @@ from synth_review.rules import (
     key_property_rules,
     key_rules,
     log_group_rules,
-    state_machine_rules,
     wait_rules,
 )
 from synth_review.rules.checkov_rules import CheckovResult, checkov_findings
 
-# Rules for any app whose keys encrypt log groups behind a wait, then (marked) the payment workflow's own: its state
-# machine and the alarms' encrypted topic. key_access_rules comes after every rule whose finding it may add to.
-CHECKS: tuple[ModuleType, ...] = (
-    log_group_rules, key_rules, wait_rules, key_check_rules, iam_rules,
-    state_machine_rules,  # the payment workflow's
-    alert_rules,  # the payment workflow's
-    key_access_rules, key_property_rules,
+# key_access_rules comes after every rule whose finding it may add to.
+LIBRARY_CHECKS: tuple[ModuleType, ...] = (
+    log_group_rules, key_rules, wait_rules, key_check_rules, iam_rules, alert_rules, key_access_rules,
+    key_property_rules,
 )
-PAYMENT_WORKFLOW_CHECKS = (state_machine_rules, alert_rules)
+PAYMENT_WORKFLOW_CHECKS: tuple[ModuleType, ...] = (state_machine_rules,)
+RULE_SETS: dict[str, tuple[ModuleType, ...]] = {
+    "payment": (log_group_rules, key_rules, wait_rules, key_check_rules, iam_rules, state_machine_rules, alert_rules,
+                key_access_rules, key_property_rules),
+    "library": LIBRARY_CHECKS,
+}
+DEFAULT_RULE_SET = "payment"
+CHECKS = RULE_SETS[DEFAULT_RULE_SET]
 # Modules whose rules another module checks (key_rules asks key_policy_rules) or that judge what checkov reports.
 _DECLARING = (key_policy_rules, checkov_rules)
 
@@ -44,8 +51,9 @@ def all_rules() -> dict[str, str]:
     return {rule: guards for module in (*CHECKS, *_DECLARING) for rule, guards in module.RULES.items()}
 
 
-def findings(app: SynthesizedApp, checkov: CheckovResult | None, checkov_error: str | None) -> list[Finding]:
+def findings(app: SynthesizedApp, checkov: CheckovResult | None, checkov_error: str | None,
+             rule_set: str = DEFAULT_RULE_SET) -> list[Finding]:
     found: list[Finding] = []
-    for module in CHECKS:
+    for module in RULE_SETS[rule_set]:
         found = module.check(app, found)
     return found + checkov_findings(checkov, checkov_error)

@@ -97,9 +97,12 @@ def synthesized_environments(outdir: Path) -> set[str]:
     return environments
 
 
-def skips_for(outdir: Path, config: Path = CONFIG) -> list[Skip]:
-    """The skips in force for this synth: the config's, plus the dev-only ones when it is a dev synth."""
+def skips_for(outdir: Path, config: Path = CONFIG, payment_app: bool = True) -> list[Skip]:
+    """The skips in force for this synth: the config's, plus, for the payment app's trees (`payment_app`), the
+    dev-only ones when it is a dev synth and the state bucket's for its tree."""
     skips = configured_skips(config)
+    if not payment_app:
+        return skips
     if DEV_ENVIRONMENT in synthesized_environments(outdir):
         skips += DEV_ONLY_SKIPS
     if {stack.parent.name for stack in outdir.glob("stacks/*/cdk.tf.json")} == {STATE_BUCKET_STACK}:
@@ -120,10 +123,11 @@ def configured_skips(config: Path = CONFIG) -> list[Skip]:
     return skips
 
 
-def run_checkov(outdir: Path, checkov: Path = CHECKOV, config: Path = CONFIG) -> CheckovResult:
+def run_checkov(outdir: Path, checkov: Path = CHECKOV, config: Path = CONFIG,
+                payment_app: bool = True) -> CheckovResult:
     if not checkov.exists():
         raise CheckovError(f"{checkov} is missing; `make review` and `make test` install it")
-    skips = skips_for(outdir, config)
+    skips = skips_for(outdir, config, payment_app)
     try:
         done = subprocess.run(
             # --skip-check on the command line replaces the config file's list, so it carries all of them.

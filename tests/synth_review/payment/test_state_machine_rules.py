@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from synth_review.rules.state_machine_rules import STATE_MACHINE, machines, state_machine_findings
+from synth_review.payment.state_machine_rules import STATE_MACHINE, machines, state_machine_findings
 from tests.synth_review.conftest import first
 
 
