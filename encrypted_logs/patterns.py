@@ -18,7 +18,23 @@ from encrypted_logs.propagation import PropagatedKey
 from encrypted_logs.props import KeyProps, LogGroupsKeyProps, TopicKeyProps
 
 
-class LogGroupsKey(Construct):
+class _PublishedKey(Construct):
+    """A key (child ``key``), its wait (``propagation``) and the stack output of its ARN read through the wait."""
+
+    def _publish(self, props: LogGroupsKeyProps | TopicKeyProps, statements: list[Statement], what: str) -> None:
+        self.key = CustomerManagedKey(self, "key", KeyProps(props.alias, statements, props.description,
+                                                           props.deletion_window_days))
+        self.propagation = PropagatedKey(self, "propagation", self.key.key, props.propagation_wait)
+        TerraformOutput(TerraformStack.of(self), props.output_name, value=self.propagation.key_arn,
+                        description=f"ARN of the {what}, published only after its policy has had time to propagate")
+
+    @property
+    def key_arn(self) -> str:
+        """The ARN, only once the wait is over: what anything in this stack that uses the key must read."""
+        return self.propagation.key_arn
+
+
+class LogGroupsKey(_PublishedKey):
     """A key for exactly the log groups ``props.log_group_names`` names, published after its wait.
 
     Children: ``key`` (the key and its alias), ``propagation`` (the wait), ``context`` (unless ``ctx`` is given); the
@@ -29,19 +45,11 @@ class LogGroupsKey(Construct):
                  ctx: AwsContext | None = None) -> None:
         super().__init__(scope, construct_id)
         ctx = ctx or AwsContext(self, "context")
-        statements = [account_administers_key(ctx),
-                      logs_may_use_key_for(ctx, props.log_group_names, props.statement_id)]
-        self.key, self.propagation = _published_key(
-            self, KeyProps(props.alias, statements, props.description, props.deletion_window_days),
-            props.propagation_wait, props.output_name, "log-group key")
-
-    @property
-    def key_arn(self) -> str:
-        """The ARN, only once the wait is over: what anything in this stack that uses the key must read."""
-        return self.propagation.key_arn
+        self._publish(props, [account_administers_key(ctx),
+                              logs_may_use_key_for(ctx, props.log_group_names, props.statement_id)], "log-group key")
 
 
-class TopicKey(Construct):
+class TopicKey(_PublishedKey):
     """A key for one SNS topic, usable by exactly ``props.publishers`` for that topic, published after its wait.
 
     Children and output as ``LogGroupsKey``'s.
@@ -59,20 +67,4 @@ class TopicKey(Construct):
                           if publisher.key_grant_knows_source else {})
             statements.append(publisher_may_use_topic_key(publisher.statement_id, publisher.principal, topic_arn,
                                                           conditions))
-        self.key, self.propagation = _published_key(
-            self, KeyProps(props.alias, statements, props.description, props.deletion_window_days),
-            props.propagation_wait, props.output_name, "topic key")
-
-    @property
-    def key_arn(self) -> str:
-        """The ARN, only once the wait is over."""
-        return self.propagation.key_arn
-
-
-def _published_key(owner: Construct, key: KeyProps, wait: str, output_name: str,
-                   what: str) -> tuple[CustomerManagedKey, PropagatedKey]:
-    made = CustomerManagedKey(owner, "key", key)
-    propagation = PropagatedKey(owner, "propagation", made.key, wait)
-    TerraformOutput(TerraformStack.of(owner), output_name, value=propagation.key_arn,
-                    description=f"ARN of the {what}, published only after its policy has had time to propagate")
-    return made, propagation
+        self._publish(props, statements, "topic key")

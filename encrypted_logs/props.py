@@ -88,28 +88,45 @@ class KeyProps:
             raise refuse("KeyProps.statements", self.statements, "give at least the account statement")
 
 
-@dataclass(frozen=True)
-class LogGroupsKeyProps:
-    """A key for CloudWatch Logs log groups, whose policy is derived from exactly the groups it serves."""
+@dataclass(frozen=True, kw_only=True)
+class _PublishedKeyProps:
+    """What every key a key stack publishes has: an alias, a deletion window, a wait, and the output of its ARN."""
 
     alias: str
     """The key's alias, ``alias/<name>``. Required."""
-    log_group_names: tuple[str, ...]
-    """Exactly the log groups that may use the key (no pattern): the policy's ArnEquals lists their ARNs. Required."""
-    description: str = "Encrypts CloudWatch Logs log groups"
-    """What the key encrypts. @default "Encrypts CloudWatch Logs log groups" """
+    description: str
+    """What the key encrypts (each kind of key gives its default)."""
     deletion_window_days: int = DEFAULT_DELETION_WINDOW_DAYS
     """Days KMS waits before deleting the key once scheduled (7-30). @default 30"""
     propagation_wait: str = DEFAULT_WAIT
     """How long the key's ARN is held back after a policy change, a Go duration (1s-60m). @default "30s" """
+    output_name: str
+    """The key stack's output that publishes the ARN after the wait (each kind of key gives its default)."""
+
+    def __post_init__(self) -> None:
+        kind = type(self).__name__
+        _check_alias(f"{kind}.alias", self.alias)
+        _check_description(f"{kind}.description", self.description)
+        _check_deletion_window(f"{kind}.deletion_window_days", self.deletion_window_days)
+        check_wait(f"{kind}.propagation_wait", self.propagation_wait)
+        _check_output_name(f"{kind}.output_name", self.output_name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogGroupsKeyProps(_PublishedKeyProps):
+    """A key for CloudWatch Logs log groups, whose policy is derived from exactly the groups it serves."""
+
+    log_group_names: tuple[str, ...]
+    """Exactly the log groups that may use the key (no pattern): the policy's ArnEquals lists their ARNs. Required."""
+    description: str = "Encrypts CloudWatch Logs log groups"
+    """What the key encrypts. @default "Encrypts CloudWatch Logs log groups" """
     output_name: str = "logs_key_arn"
     """The key stack's output that publishes the ARN after the wait. @default "logs_key_arn" """
     statement_id: str = "CloudWatchLogsEncryptsLogGroups"
     """The Sid of the CloudWatch Logs statement. @default "CloudWatchLogsEncryptsLogGroups" """
 
     def __post_init__(self) -> None:
-        _check_alias("LogGroupsKeyProps.alias", self.alias)
-        _check_description("LogGroupsKeyProps.description", self.description)
+        super().__post_init__()
         if isinstance(self.log_group_names, str) or not self.log_group_names:
             raise refuse("LogGroupsKeyProps.log_group_names", self.log_group_names,
                          "give a tuple of at least one log group name")
@@ -117,10 +134,7 @@ class LogGroupsKeyProps:
             check_log_group_name("LogGroupsKeyProps.log_group_names", name)
         if len(set(self.log_group_names)) != len(self.log_group_names):
             raise refuse("LogGroupsKeyProps.log_group_names", self.log_group_names, "name each log group once")
-        _check_deletion_window("LogGroupsKeyProps.deletion_window_days", self.deletion_window_days)
-        check_wait("LogGroupsKeyProps.propagation_wait", self.propagation_wait)
         _check_statement_id("LogGroupsKeyProps.statement_id", self.statement_id)
-        _check_output_name("LogGroupsKeyProps.output_name", self.output_name)
 
 
 @dataclass(frozen=True)
@@ -160,28 +174,21 @@ class TopicPublisher:
         return cls(EVENTS_PRINCIPAL, f"rule/{rule_name}", "events", statement_id, key_grant_knows_source=False)
 
 
-@dataclass(frozen=True)
-class TopicKeyProps:
+@dataclass(frozen=True, kw_only=True)
+class TopicKeyProps(_PublishedKeyProps):
     """A key for one SNS topic that AWS services publish to, granted to exactly those publishers for that topic."""
 
-    alias: str
-    """The key's alias, ``alias/<name>``. Required."""
     topic_name: str
     """The topic the key encrypts; the grants name its ARN as encryption context. Required."""
     publishers: tuple[TopicPublisher, ...]
     """Who publishes to the topic. Required, at least one."""
     description: str = "Encrypts an SNS topic that AWS services publish to"
     """What the key encrypts. @default "Encrypts an SNS topic that AWS services publish to" """
-    deletion_window_days: int = DEFAULT_DELETION_WINDOW_DAYS
-    """Days KMS waits before deleting the key once scheduled (7-30). @default 30"""
-    propagation_wait: str = DEFAULT_WAIT
-    """How long the key's ARN is held back after a policy change, a Go duration (1s-60m). @default "30s" """
     output_name: str = "topic_key_arn"
     """The key stack's output that publishes the ARN after the wait. @default "topic_key_arn" """
 
     def __post_init__(self) -> None:
-        _check_alias("TopicKeyProps.alias", self.alias)
-        _check_description("TopicKeyProps.description", self.description)
+        super().__post_init__()
         if not isinstance(self.topic_name, str) or not limits.TOPIC_NAME.fullmatch(self.topic_name):
             raise refuse("TopicKeyProps.topic_name", self.topic_name, "use 1-256 letters, digits, '_' or '-'")
         if not self.publishers or not all(isinstance(p, TopicPublisher) for p in self.publishers):
@@ -190,9 +197,6 @@ class TopicKeyProps:
         if len({p.statement_id for p in self.publishers}) != len(self.publishers):
             raise refuse("TopicKeyProps.publishers", [p.statement_id for p in self.publishers],
                          "give each publisher its own statement_id")
-        _check_deletion_window("TopicKeyProps.deletion_window_days", self.deletion_window_days)
-        check_wait("TopicKeyProps.propagation_wait", self.propagation_wait)
-        _check_output_name("TopicKeyProps.output_name", self.output_name)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The library's README use, run as written: the stacks the library's tests read.
 
 `python -m tests.encrypted_logs.readme_app FOLDER` runs the README's Python block in FOLDER (its App writes
-FOLDER/cdktf.out, its local state paths are FOLDER/terraform-state), through the synth's fast path.
+FOLDER/cdktf.out, its local state paths are FOLDER/terraform-state), through the synth's fast path, on the engine
+PAYMENT_CDK_ENGINE names (the library's `cdktf` imports load CDK Terrain through cdk_engine's alias).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ def readme_use(readme: Path = README) -> str:
 
 
 def main(folder: Path) -> None:
+    import cdk_engine
     from synth_speed import fast_synth
 
+    cdk_engine.use_chosen_or_exit()
     folder.mkdir(parents=True, exist_ok=True)
     os.chdir(folder)
     fast_synth.enable()

@@ -14,6 +14,7 @@ from synth_review.rules import findings
 from tests.encrypted_logs.readme_app import readme_use
 
 README_GROUPS = ("/aws/lambda/orders-api",)
+pytestmark = pytest.mark.engine  # the README's app runs on the session's engine (make test-cdktn: CDK Terrain)
 
 
 @pytest.fixture(scope="module")
