@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from encrypted_logs.aws_context import AwsContext
+if TYPE_CHECKING:  # props import this module: it must not load the AWS provider (AwsContext does)
+    from encrypted_logs.aws_context import AwsContext
 
 Statement = dict[str, Any]
 
