@@ -1,6 +1,8 @@
 """The audit trail: a key stack and a service stack, each with its own local state; the library does the keys.
 
-Run as a script (`python examples/audit_trail/main.py`), so names.py and service.py beside it import as modules.
+Run as a script, so names.py and service.py beside it import as modules: from this repository
+`PYTHONPATH=. .venv/bin/python examples/audit_trail/main.py` (encrypted_logs from the sources); elsewhere with the
+library installed from its wheel (tests/examples/wheel_synth.py does exactly that). Deploy `keys`, then `service`.
 """
 
 from __future__ import annotations
