@@ -74,15 +74,19 @@ class Jobs:
         self._watchers: list[threading.Thread] = []
 
     def start(self, name: str, label: str, folder: Path, command: Sequence[str], cwd: Path, env: Mapping[str, str],
-              cache_key: str | None = None, beside: Sequence[str] = ()) -> BackgroundJob:
+              cache_key: str | None = None, beside: Sequence[str] = (), copy_cached: bool = False) -> BackgroundJob:
         """Run `command`, which makes `folder` (and the folders named `beside` it). With a cache key: reuse the
-        folders a finished run with that key kept, or keep this run's once it succeeds."""
+        folders a finished run with that key kept, or keep this run's once it succeeds. `copy_cached`: hand out a
+        copy of a kept `folder`, in `folder` itself, for tests that may write into what they are given."""
         record = self.base / "jobs" / name
         record.mkdir(parents=True)
         cached = CACHE / name / cache_key if cache_key else None
         if cached is not None and cached.is_dir():
             (record / OUTPUT).write_text("")
             _write_status(record, 0)
+            if copy_cached:
+                shutil.copytree(cached / folder.name, folder, symlinks=True, dirs_exist_ok=True)
+                return BackgroundJob(f"{label} (cached)", folder, record)
             return BackgroundJob(f"{label} (cached)", cached / folder.name, record)
         with (record / OUTPUT).open("wb") as output:
             process = subprocess.Popen(list(command), cwd=cwd, env=dict(env), stdout=output, stderr=subprocess.STDOUT)
@@ -179,6 +183,20 @@ def start_app_synth(jobs: Jobs, name: str, *, optimizations: bool, engine: str =
                        CDKTF_OUTDIR=str(outdir), PAYMENT_CDK_ENGINE=engine)
     key = None if optimizations else cache_key(jobs.base, outdir, env)
     return jobs.start(name, f"{name} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env, key)
+
+
+def start_session_synths(jobs: Jobs) -> BackgroundJob:
+    """tests/session_synths.py into base/session/synths, on the engine and fast path this session runs on; kept by
+    the synth inputs and the configurations (that file), like a stock synth."""
+    folder = jobs.base / "session" / "synths"
+    folder.parent.mkdir(parents=True)
+    switches = {name: os.environ[name] for name in ("PAYMENT_CDK_ENGINE", "PAYMENT_SYNTH_OPTIMIZATIONS",
+                                                    "PAYMENT_LAZY_JSII_CACHE") if name in os.environ}
+    env = _environment(None, **switches)
+    script = ROOT / "tests" / "session_synths.py"
+    key = cache_key(jobs.base, folder / "test" / "cdktf.out", env, also=[script])
+    return jobs.start("session_synths", "the session's synths of the app", folder,
+                      [sys.executable, "-m", "tests.session_synths", str(folder)], ROOT, env, key, copy_cached=True)
 
 
 def start_probe_deploy(jobs: Jobs) -> BackgroundJob:

@@ -16,8 +16,10 @@ from synth_review.key_policy import logs_key_policy_problems
 from synth_review.rules import findings
 from synth_review.synthesized import Stack, SynthesizedApp
 from tests.conftest import synthesize
+from tests.session_synths import fast_path
 from tests.synthesized import reference
 
+pytestmark = pytest.mark.engine  # the app with a third step is synthesized in this process, on the session's engine
 STEP = "notification"
 STATE = "NotifyPayer"
 FUNCTION = "lambda-payment-notification-qa"
@@ -26,9 +28,10 @@ TIMEOUT = 15
 
 
 @pytest.fixture(scope="module")
-def three_steps(synthesized: SynthesizedApp, settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
-    from payment_constructs.payment_function import FunctionSpec
-    from payment_constructs.workflow_steps import WORKFLOW_STEPS
+def three_steps(settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+    with fast_path():  # the step list imports the provider
+        from payment_constructs.payment_function import FunctionSpec
+        from payment_constructs.workflow_steps import WORKFLOW_STEPS
 
     notification = FunctionSpec(
         step=STEP,

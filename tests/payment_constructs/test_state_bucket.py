@@ -17,28 +17,25 @@ from synth_review import cli as review_cli
 from synth_review.checkov_gate import CHECKOV, STATE_BUCKET_SKIPS, configured_skips, skips_for
 from synth_review.placeholders import with_placeholders
 from synth_review.synthesized import Stack, load
-from synth_speed import fast_synth
 from tests.conftest import TEST_ENVIRONMENT
+from tests.session_synths import fast_path
 
+pytestmark = pytest.mark.engine  # the state-bucket app is synthesized in this process, on the session's engine
 BUCKET = "payment-state-qa-444455556666-eu-west-1"
 
 
 @pytest.fixture(scope="module")
-def tree(settings: Settings, synthesized, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The state-bucket app of the test settings, synthesized as bootstrap_state.py does (after the session's synth,
-    so the provider is loaded once)."""
-    from cdktf import App
-
-    from payment_constructs.state_bucket import StateBucketStack
-
+def tree(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The state-bucket app of the test settings, synthesized as bootstrap_state.py does."""
     outdir = tmp_path_factory.mktemp("state-bucket") / "state-bucket.out"
-    fast_synth.enable()
-    try:
+    with fast_path():
+        from cdktf import App
+
+        from payment_constructs.state_bucket import StateBucketStack
+
         app = App(outdir=str(outdir))
         StateBucketStack(app, STATE_BUCKET_STACK, settings, state_bucket_for(settings))
         app.synth()
-    finally:
-        fast_synth.after_synth()
     return outdir
 
 
