@@ -67,7 +67,7 @@ synth: deps
 
 # make test: every test, on every core (pytest-xdist; the slow child processes start once, tests/conftest.py); a
 # module's tests run on one worker, so what they share (a make run, another configuration's synth) is made once.
-# tests/synth_review/test_checkov_gate.py runs checkov from its tool venv, so `make test` installs it first.
+# tests/synth_review/rules/test_checkov_rules.py runs checkov from its tool venv, so `make test` installs it first.
 # make test-fast: all but the tests marked slow (real make, synth, checkov, git and deploy processes), for the
 # edit-and-run loop; make test and CI run everything.
 # make test-cdktn: every test that reads a synth of the app (marked `engine`) again, on CDK Terrain; CI runs it too.

@@ -7,10 +7,9 @@ import os
 from pathlib import Path
 
 import cdk_engine
-from payment_constructs import settings_record
-from payment_constructs.environment_gate import environment_or_exit
-from payment_constructs.settings_gate import loaded_settings_or_exit
-from payment_constructs.state_bucket_settings import state_bucket_or_exit
+from payment_settings.environment_gate import environment_or_exit
+from payment_settings.settings_gate import loaded_settings_or_exit
+from payment_settings.state_bucket_settings import state_bucket_or_exit
 from synth_speed import fast_synth
 
 cdk_engine.use_chosen_or_exit()
@@ -28,5 +27,5 @@ from payment_constructs.state_bucket import StateBucketStack  # noqa: E402
 app = App()
 StateBucketStack(app, STATE_BUCKET_STACK, loaded.settings, bucket)
 app.synth()
-settings_record.write(Path(app.outdir), loaded)
+loaded.record(Path(app.outdir))
 fast_synth.after_synth()

@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 import cdk_engine
-from payment_constructs import settings_record
-from payment_constructs.environment_gate import environment_or_exit
-from payment_constructs.settings_gate import loaded_settings_or_exit
+from payment_settings.environment_gate import environment_or_exit
+from payment_settings.settings_gate import loaded_settings_or_exit
 from synth_speed import fast_synth
 
 cdk_engine.use_chosen_or_exit()  # PAYMENT_CDK_ENGINE: which engine the `cdktf` imports below load
@@ -24,5 +23,5 @@ from payment_constructs.workflow_app import add_workflow_stacks  # noqa: E402
 app = App()
 add_workflow_stacks(app, loaded.settings)
 app.synth()
-settings_record.write(Path(app.outdir), loaded)  # what was used, and from where: the review prints it
+loaded.record(Path(app.outdir))  # settings.json: what was used, and from where
 fast_synth.after_synth()

@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cdk_engine
-from payment_constructs.settings import Settings
+from payment_settings.settings import Settings
 from synth_speed import fast_synth
 
 cdk_engine.use_chosen_or_exit()

@@ -44,7 +44,7 @@ MUTATIONS = (
     Mutation("Luhn: doubled digits not reduced", "handlers/card_values.py",
              "doubled = sum(_DOUBLED[int(d)] for d in digits[-2::-2])",
              "doubled = sum(2 * int(d) for d in digits[-2::-2])"),
-    Mutation("review logs-key rule: ArnLike accepted", "synth_review/key_policy.py",
+    Mutation("review logs-key rule: ArnLike accepted", "synth_review/rules/key_policy_rules.py",
              "if operator != EXACT_ARN_OPERATOR:", 'if operator not in (EXACT_ARN_OPERATOR, "ArnLike"):'),
     Mutation("synth lock: shared instead of exclusive", "tools/synth.py",
              "fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)", "fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)"),
@@ -62,10 +62,10 @@ MUTATIONS = (
              'LOG_GROUP_RESOURCE_TYPE = "AWS::CloudWatch::LogGroup"'),
     Mutation("compliance rule: detail-type misspelt", "payment_constructs/log_encryption_monitor.py",
              '"detail-type": ["Config Rules Compliance Change"]', '"detail-type": ["Config Rule Compliance Change"]'),
-    Mutation("acknowledgement: a name matches by prefix", "synth_review/acknowledgement.py",
+    Mutation("acknowledgement: a name matches by prefix", "synth_review/change/acknowledgement.py",
              "matches = [c for c in destructive if name in (c.name, c.subject)]",
              "matches = [c for c in destructive if c.name.startswith(name) or c.subject.startswith(name)]"),
-    Mutation("key flow: a whole triggers map followed to its first value only", "synth_review/key_flow.py",
+    Mutation("key flow: a whole triggers map followed to its first value only", "synth_review/rules/wait_rules.py",
              "chosen = list(triggers.items())", "chosen = list(triggers.items())[:1]"),
 )
 

@@ -4,7 +4,7 @@ The one place the engine is chosen. ``PAYMENT_CDK_ENGINE`` is read and validated
 chosen engine the one behind every ``from cdktf import ...`` and ``from cdktf_cdktf_provider_aws.<x> import ...``
 in the project. Construct files keep those readable, typed imports and never ask which engine runs:
 
-* ``cdktf`` (default): nothing is installed; the imports load CDKTF 0.21 and its prebuilt providers, exactly as
+* ``cdktf`` (default): nothing is installed; the imports load CDKTF and its prebuilt providers, exactly as
   before this module existed.
 * ``cdktn``: an import alias (:mod:`cdk_engine.aliases`) answers each import of ``cdktf``, ``cdktf_cdktf_provider_aws``
   or ``cdktf_cdktf_provider_time`` (and their submodules) with the CDK Terrain module of the same submodule name.
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from cdk_engine import aliases
+from cdk_engine import aliases, versions
 
 __all__ = ["DEFAULT", "ENGINES", "ENV_VAR", "Engine", "EngineError", "chosen", "use", "use_chosen_or_exit"]
 
@@ -41,9 +41,16 @@ class Engine:
     """A CDK engine: its name, what it is, and which of its modules answer the project's ``cdktf`` imports."""
 
     name: str
-    description: str
+    label: str  # what it is called
+    package: str  # its Python package, as Pipfile.lock pins it
+    note: str = ""
     aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Top-level package the project imports -> the engine's package of the same role (empty: none needed)."""
+
+    @property
+    def description(self) -> str:
+        """What it is and the version the lock pins ("CDKTF 0.21.0; the default"), read only when asked."""
+        return f"{self.label} {versions.locked(self.package)}" + (f"; {self.note}" if self.note else "")
 
     def packages(self) -> tuple[str, ...]:
         """The Python packages this engine loads, under their real names."""
@@ -51,11 +58,12 @@ class Engine:
 
 
 ENGINES: Mapping[str, Engine] = MappingProxyType({
-    "cdktf": Engine("cdktf", "CDKTF 0.21.0, hashicorp/aws 6.25.0; the default"),
+    "cdktf": Engine("cdktf", "CDKTF", "cdktf", "the default"),
     "cdktn": Engine(
         "cdktn",
-        "CDK Terrain 0.24.0, hashicorp/aws 6.69.1",
-        MappingProxyType({
+        "CDK Terrain",
+        "cdktn",
+        aliases=MappingProxyType({
             "cdktf": "cdktn",
             "cdktf_cdktf_provider_aws": "cdktn_provider_aws",
             "cdktf_cdktf_provider_time": "cdktn_provider_time",

@@ -2,11 +2,11 @@
 
     python -m cdk_engine.compare CDKTF_OUTDIR CDKTN_OUTDIR
 
-Exit 0: the trees hold the same files and the same values, apart from exactly the differences in ``ALLOWED`` (each
+Exit 0: the trees hold the same files and the same values, apart from exactly the differences ``allowed()`` lists (each
 of which must be there, with exactly the listed values: a stale list fails too). Exit 1: the first other
 difference, as its file and the path of the value (``stacks/app/cdk.tf.json: resource.aws_kms_key.logs.policy``).
 Exit 2: a tree is missing or a document is not JSON. JSON is compared parsed, so layout (CDK Terrain writes an
-empty array of the manifest as ``[\\n]``, CDKTF as ``[]``) is not a difference; every other file byte for byte.
+empty array of the manifest as ``[]``, CDKTF as ``[\\n      ]``) is not a difference; every other file byte for byte.
 Both trees must be synthesized at the same depth (e.g. ``cdktf.out`` and ``cdktn.out`` side by side): the local
 backend's state path is written relative to the stack's folder.
 """
@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ALLOWED", "Allowed", "first_difference", "tree_difference"]
+from cdk_engine import versions
+
+__all__ = ["Allowed", "allowed", "first_difference", "tree_difference"]
 
 # Files that say how a tree was made, not what it describes (make synth's freshness stamp and note).
 IGNORED = (".synth-inputs.sha256", ".synth-inputs.pending")
@@ -42,16 +44,25 @@ class Allowed:
 
 _STACKS = "stacks/*/cdk.tf.json"
 _PROVIDERS = ("terraform", "required_providers")
-ALLOWED: tuple[Allowed, ...] = (
-    Allowed("manifest.json", ("version",), "0.21.0", "0.24.0", "the engine's own version"),
-    Allowed(_STACKS, ("//", "metadata", "version"), "0.21.0", "0.24.0", "the engine's own version"),
-    Allowed(_STACKS, (*_PROVIDERS, "aws", "source"), "aws", "hashicorp/aws",
-            "the same provider: Terraform reads a bare name as hashicorp/<name>"),
-    Allowed(_STACKS, (*_PROVIDERS, "aws", "version"), "6.25.0", "6.69.1",
-            "the hashicorp/aws release each engine's prebuilt bindings are generated from"),
-    Allowed("stacks/encryption/cdk.tf.json", (*_PROVIDERS, "time", "version"), "0.13.1", "0.14.2",
-            "the hashicorp/time release each engine's prebuilt bindings are generated from"),
-)
+
+
+def allowed() -> tuple[Allowed, ...]:
+    """The differences, with each engine's versions read from Pipfile.lock and its installed provider bindings."""
+    engines = (versions.locked("cdktf"), versions.locked("cdktn"))
+    aws = (versions.provider_release("cdktf_cdktf_provider_aws", "aws"),
+           versions.provider_release("cdktn_provider_aws", "aws"))
+    time = (versions.provider_release("cdktf_cdktf_provider_time", "time"),
+            versions.provider_release("cdktn_provider_time", "time"))
+    return (
+        Allowed("manifest.json", ("version",), *engines, "the engine's own version"),
+        Allowed(_STACKS, ("//", "metadata", "version"), *engines, "the engine's own version"),
+        Allowed(_STACKS, (*_PROVIDERS, "aws", "source"), "aws", "hashicorp/aws",
+                "the same provider: Terraform reads a bare name as hashicorp/<name>"),
+        Allowed(_STACKS, (*_PROVIDERS, "aws", "version"), *aws,
+                "the hashicorp/aws release each engine's prebuilt bindings are generated from"),
+        Allowed("stacks/encryption/cdk.tf.json", (*_PROVIDERS, "time", "version"), *time,
+                "the hashicorp/time release each engine's prebuilt bindings are generated from"),
+    )
 
 
 def _dotted(path: Path_) -> str:
@@ -120,8 +131,10 @@ def _document_difference(name: str, cdktf: Any, cdktn: Any, allowed: tuple[Allow
     return f"{name}: {found}" if found else None
 
 
-def tree_difference(cdktf_out: Path, cdktn_out: Path, allowed: tuple[Allowed, ...] = ALLOWED) -> str | None:
-    """The first difference between the trees that ``allowed`` does not list, or None; ValueError on bad JSON."""
+def tree_difference(cdktf_out: Path, cdktn_out: Path, differences: tuple[Allowed, ...] | None = None) -> str | None:
+    """The first difference between the trees that `differences` (default: ``allowed()``) does not list, or None;
+    ValueError on bad JSON."""
+    differences = allowed() if differences is None else differences
     left, right = _files(cdktf_out), _files(cdktn_out)
     if left != right:
         name = sorted(left ^ right)[0]
@@ -129,7 +142,7 @@ def tree_difference(cdktf_out: Path, cdktn_out: Path, allowed: tuple[Allowed, ..
     for name in sorted(left):
         a, b = (cdktf_out / name).read_bytes(), (cdktn_out / name).read_bytes()
         if name.endswith(".json"):
-            found = _document_difference(name, _parse(a, cdktf_out / name), _parse(b, cdktn_out / name), allowed)
+            found = _document_difference(name, _parse(a, cdktf_out / name), _parse(b, cdktn_out / name), differences)
         else:
             found = None if a == b else f"{name} (the bytes differ)"
         if found:
@@ -159,13 +172,13 @@ def main(argv: list[str]) -> int:
     try:
         cdktf_out, cdktn_out = _arguments(argv)
         found = tree_difference(cdktf_out, cdktn_out)
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, LookupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if found:
         print(f"differs: {found}")
         return 1
-    print(f"same infrastructure: {cdktf_out} and {cdktn_out} differ only in the {len(ALLOWED)} allowed values")
+    print(f"same infrastructure: {cdktf_out} and {cdktn_out} differ only in the {len(allowed())} allowed values")
     return 0
 
 

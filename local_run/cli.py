@@ -14,12 +14,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cdktf_out.outdir import default_outdir
+from cdktf_out.tree import SynthesizedTreeError
 from local_run.emulator import local_workflow
 from local_run.interpolation import UnresolvedInterpolationError
 from local_run.runner import SampleResult, render_results, run_samples
 from local_run.samples import EXPECTATION_SUFFIX, SampleError, load_sample, load_samples
 from local_run.stack import StackError, WorkflowStack, read_app_stack
-from synth_review.synthesized import SynthesizedTreeError
 
 EXIT_AS_EXPECTED = 0
 EXIT_DIFFERS = 1
@@ -73,7 +74,7 @@ def _read_stack(outdir: Path) -> WorkflowStack:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m local_run", description=__doc__.splitlines()[0])
     parser.add_argument("--payment", type=Path, help="run this payment (JSON file) instead of the samples")
-    parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"), help="cdktf synth output (cdktf.out)")
+    parser.add_argument("--outdir", type=Path, default=default_outdir(), help="cdktf synth output (cdktf.out)")
     parser.add_argument("--samples", type=Path, default=Path("samples"), help="sample folder (samples)")
     parser.add_argument(
         "--retry-wait-scale",

@@ -1,22 +1,17 @@
 """Substitute Terraform interpolations with the values of the locally created resources.
 
-Only plain references (``${aws_lambda_function.x.arn}``) are understood. Any
-other expression (a function call, a reference to something not created
-locally) raises instead of passing through: a definition that still held
-``${...}`` would fail later inside moto with a far less helpful message, or
-worse, run with a wrong value.
+Only plain references (``${aws_lambda_function.x.arn}``) have local values. Any other expression (a function call, a
+reference to something not created locally) raises instead of passing through: a definition that still held ``${...}``
+would fail later inside moto with a far less helpful message, or worse, run with a wrong value.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-# "$${" is Terraform's escape for a literal "${"; it is matched first so the
-# text after it is never taken for an interpolation. An unclosed "${" is
-# matched too (with no address), so it cannot slip through as text.
-_TOKEN = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")
+from cdktf_out.expressions import UnresolvedInterpolationError as _Unresolved
+from cdktf_out.expressions import render
 
 
 class UnresolvedInterpolationError(ValueError):
@@ -25,19 +20,13 @@ class UnresolvedInterpolationError(ValueError):
 
 def resolve_text(text: str, values: Mapping[str, str], *, where: str) -> str:
     """``text`` with every ``${address}`` replaced by ``values[address]``."""
-
-    def substitute(match: re.Match[str]) -> str:
-        if match.group(0) == "$${":
-            return "${"
-        address = match.group(1)
-        if address is None or address not in values:
-            known = ", ".join(sorted(values)) or "none"
-            raise UnresolvedInterpolationError(
-                f"{where}: cannot resolve {match.group(0)} locally (known references: {known})"
-            )
-        return values[address]
-
-    return _TOKEN.sub(substitute, text)
+    try:
+        return render(text, values)
+    except _Unresolved as error:
+        known = ", ".join(sorted(values)) or "none"
+        raise UnresolvedInterpolationError(
+            f"{where}: cannot resolve {error.text} locally (known references: {known})"
+        ) from None
 
 
 def resolve_value(value: Any, values: Mapping[str, str], *, where: str) -> Any:

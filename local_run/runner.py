@@ -10,7 +10,7 @@ from typing import Any
 from local_run.emulator import LocalWorkflow
 from local_run.outcome import ExecutionOutcome
 from local_run.samples import Sample, differences
-from synth_review.table import WIDTH, fit, table
+from synth_review.report.table import WIDTH, fit, table
 
 # A handler's refusal lists its problems as handlers/validation.py's describe_problems writes them: "<verdict>, <n>
 # problem(s): <field>: <reason>; <field>: <reason>". A field path has no spaces, so a reason's own "; " (as in

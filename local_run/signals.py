@@ -15,17 +15,16 @@ observed, so alarms on them are shown as not reached.
 
 from __future__ import annotations
 
+import json
 import operator
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf_out.expressions import Reference, single_reference, strings_in
 from local_run.filter_pattern import FilterPattern
-from payment_constructs.naming import Names
 
-_REFERENCE = re.compile(r"^\$\{(?P<address>[a-z][a-z0-9_]*\.[\w-]+)\.[\w.]+\}(?::\*)?$")
 # What Step Functions logs without execution data: the event minus its payloads.
 _EXECUTION_DATA = {"input", "output", "inputDetails", "outputDetails"}
 EXECUTION_STATUS_METRICS = {
@@ -147,10 +146,17 @@ def state_machine_log_event(event: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _alarm_prefix(document: Mapping[str, Any]) -> str:
-    """Every resource is tagged with its environment (providers.py); the alarm names start with its prefix."""
-    provider = _single(document.get("provider", {}).get("aws"))
-    tags = _single(provider.get("default_tags")).get("tags", {})
-    return Names(tags["environment"]).alarm_prefix if "environment" in tags else ""
+    """What every alarm name of the environment starts with: the topic's policy admits its alarms by that prefix
+    (aws:SourceArn like `arn:...:alarm:<prefix>*`); "" when no topic policy says so."""
+    for body in document.get("resource", {}).get("aws_sns_topic_policy", {}).values():
+        try:
+            policy = json.loads(body.get("policy", ""))
+        except (TypeError, ValueError):
+            continue
+        for text in strings_in(policy if isinstance(policy, dict) else {}):
+            if ":alarm:" in text and text.endswith("*"):
+                return text.split(":alarm:", 1)[1].removesuffix("*")
+    return ""
 
 
 def _alarm(body: Mapping[str, Any]) -> Alarm:
@@ -166,14 +172,25 @@ def _alarm(body: Mapping[str, Any]) -> Alarm:
 
 
 def _metric_key(namespace: str, name: str, dimensions: Mapping[str, str]) -> MetricKey:
-    return namespace, name, frozenset((k, _address(v) if _REFERENCE.match(v) else v) for k, v in dimensions.items())
+    return namespace, name, frozenset((k, _address_or_value(v)) for k, v in dimensions.items())
+
+
+def _address_or_value(value: str) -> str:
+    reference = _reference(value)
+    return reference.address if reference else value
 
 
 def _address(value: str) -> str:
-    match = _REFERENCE.match(value)
-    if not match:
+    reference = _reference(value)
+    if reference is None:
         raise ValueError(f"{value!r} is not a reference to a resource of the stack")
-    return match.group("address")
+    return reference.address
+
+
+def _reference(value: str) -> Reference | None:
+    """The resource an attribute reference names; a log destination may add ":*" (every stream of the group)."""
+    reference = single_reference(value.removesuffix(":*"))
+    return reference if reference is not None and reference.path else None
 
 
 def _single(block: Any) -> Mapping[str, Any]:

@@ -1,6 +1,6 @@
 """The parts of the synthesized app stack a local run needs, read from Terraform JSON.
 
-The tree is read by synth_review/synthesized.py (the one reader of cdktf.out), which finds the app stack where the
+The tree is read by cdktf_out/tree.py (the one reader of cdktf.out), which finds the app stack where the
 manifest puts it; this module picks out what moto can emulate.
 
 Values are kept as synthesized (interpolations included); resolving them is
@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cdktf_out.expressions import UnresolvedInterpolationError, has_interpolation, render
+from cdktf_out.tree import MANIFEST, Stack, SynthesizedTreeError, load
 from local_run.signals import Monitoring
-from payment_constructs.stack_contract import APP_STACK
-from synth_review.synthesized import Stack, SynthesizedTreeError, load
 
 DEFAULT_REGION = "us-east-1"
-# `${path.module}` in an attribute means the stack's own folder, where Terraform runs.
-_MODULE_PATH = "${path.module}"
+STATE_MACHINE = "aws_sfn_state_machine"
 
 
 class StackError(SynthesizedTreeError):
@@ -70,9 +69,16 @@ class WorkflowStack:
 
 
 def read_app_stack(outdir: Path) -> WorkflowStack:
-    """The app stack (stack_contract.APP_STACK) of the synthesized tree in ``outdir``; SynthesizedTreeError, one line,
-    when the tree or the stack is missing, unreadable or lacks what a local run needs."""
-    return read_stack(load(outdir).stack(APP_STACK))
+    """The stack of the synthesized tree in ``outdir`` that holds the state machine; SynthesizedTreeError, one line,
+    when the tree or that stack is missing, unreadable or lacks what a local run needs."""
+    app = load(outdir)
+    holding = [stack for stack in app.stacks if stack.named(STATE_MACHINE)]
+    if len(holding) != 1:
+        listed = ", ".join(stack.name for stack in app.stacks)
+        found = f"{len(holding)} do" if holding else "none does"
+        raise StackError(f"{outdir / MANIFEST} lists the stacks {listed}: one must hold the {STATE_MACHINE} to run, "
+                         f"{found}")
+    return read_stack(holding[0])
 
 
 def read_stack(stack: Stack) -> WorkflowStack:
@@ -92,7 +98,7 @@ def read_stack(stack: Stack) -> WorkflowStack:
 
 
 def _state_machine(stack: Stack) -> StateMachineSpec:
-    resource_id, body = stack.only("aws_sfn_state_machine")
+    resource_id, body = stack.only(STATE_MACHINE)
     definition = body.get("definition")
     if not isinstance(definition, str):
         raise StackError(f"aws_sfn_state_machine.{resource_id} has no definition string")
@@ -138,15 +144,15 @@ def _single_block(block: Any) -> Mapping[str, Any]:
 
 
 def _asset_path(filename: str, working_dir: Path) -> Path:
-    if filename.startswith(_MODULE_PATH):
-        filename = filename[len(_MODULE_PATH) :].lstrip("/")
-    if "${" in filename:
-        raise StackError(f"cannot locate the Lambda package {filename!r} locally")
-    return working_dir / filename
+    # `${path.module}` in an attribute means the stack's own folder, where Terraform runs.
+    try:
+        return working_dir / render(filename, {"path.module": str(working_dir)})
+    except UnresolvedInterpolationError:
+        raise StackError(f"cannot locate the Lambda package {filename!r} locally") from None
 
 
 def _provider_region(document: Mapping[str, Any]) -> str:
     providers = _single_block(document.get("provider", {}).get("aws"))
     region = providers.get("region")
     # An interpolated region (a variable) has no local value; moto's default is as good as any.
-    return region if isinstance(region, str) and "${" not in region else DEFAULT_REGION
+    return region if isinstance(region, str) and not has_interpolation(region) else DEFAULT_REGION

@@ -8,7 +8,6 @@ and groups a burst into one notification. Missing data is "notBreaching": no exe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
     CloudwatchMetricAlarm,
@@ -18,19 +17,12 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
 from constructs import Construct
 
 from payment_constructs.log_metrics import LogMetric
+from payment_constructs.metrics import Metric
 
 PERIOD_SECONDS = 300
 # A function whose slowest invocation in a period used this share of its timeout is one slow dependency away from
 # timing out (and a timed-out invocation reports a Duration equal to the timeout, so this also catches timeouts).
 DURATION_ALARM_SHARE_OF_TIMEOUT = 0.8
-
-
-@dataclass(frozen=True)
-class Metric:
-    namespace: str
-    name: str
-    dimensions: dict[str, str] = field(default_factory=dict)
-    statistic: str = "Sum"
 
 
 class Pager(Construct):
@@ -43,9 +35,11 @@ class Pager(Construct):
         self._topic_arn = topic_arn
         self._alarm_name = alarm_name  # Names.alarm: every alarm name starts with the prefix the key policy admits
         self.alarms: list[CloudwatchMetricAlarm] = []
+        self.watched: dict[str, tuple[Metric, ...]] = {}  # what each alarm watches, by its short name
 
     def on_metric(self, what: str, description: str, metric: Metric, threshold: float = 1) -> CloudwatchMetricAlarm:
         """ALARM when the period's statistic reaches `threshold`."""
+        self.watched[what] = (metric,)
         return self._alarm(
             what,
             description,
@@ -58,10 +52,11 @@ class Pager(Construct):
         )
 
     def on_log_metric(self, what: str, description: str, log_metric: LogMetric) -> CloudwatchMetricAlarm:
-        return self.on_metric(what, description, Metric(log_metric.namespace, log_metric.metric_name))
+        return self.on_metric(what, description, log_metric.metric())
 
     def on_sum_of(self, what: str, description: str, metrics: list[Metric]) -> CloudwatchMetricAlarm:
         """ALARM when the metrics together reach 1 in a period (DynamoDB reports these per operation)."""
+        self.watched[what] = tuple(metrics)
         queries = [
             CloudwatchMetricAlarmMetricQuery(
                 id=f"m{i}",

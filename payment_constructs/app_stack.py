@@ -21,12 +21,12 @@ from payment_constructs.log_groups import EncryptedLogGroups
 from payment_constructs.naming import Names, alarm_resource, event_rule_resource, role_name
 from payment_constructs.payment_function import FunctionSpec, PaymentFunction, SharedResources
 from payment_constructs.providers import aws_provider
-from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import ALERTS_KEY_ARN_OUTPUT, DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import read_state_of, use_backend
 from payment_constructs.state_machine import PaymentStateMachine
 from payment_constructs.workflow_alarms import WorkflowAlarms
 from payment_constructs.workflow_steps import WORKFLOW_STEPS, workflow_log_groups
+from payment_settings.settings import Settings
 
 
 class AppStack(TerraformStack):
@@ -115,7 +115,7 @@ class AppStack(TerraformStack):
             topic_arn=self.alerts.arn,
             state_machine=self.state_machine,
             steps=self.steps,
-            ledger_table=self.ledger.name,
+            ledger=self.ledger,
         )
         recorder = (
             ConfigRecorder(self, "config", ctx=ctx, name=names.config_recorder,
@@ -138,9 +138,9 @@ class AppStack(TerraformStack):
             name=names.dashboard,
             region=ctx.region,
             alarms=self.alarms,
-            state_machine_arn=self.state_machine.arn,
-            function_names=[step.name for step in self.steps],
-            ledger_table=self.ledger.name,
+            state_machine=self.state_machine,
+            functions=self.steps,
+            ledger=self.ledger,
         )
 
     def _outputs(self) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
 from constructs import Construct
 
 from payment_constructs.alarms import PERIOD_SECONDS
-from payment_constructs.workflow_alarms import DYNAMODB, LAMBDA, LEDGER_OPERATIONS, STATES, WorkflowAlarms
+from payment_constructs.ledger_table import OPERATIONS, LedgerTable
+from payment_constructs.payment_function import PaymentFunction
+from payment_constructs.state_machine import PaymentStateMachine
+from payment_constructs.workflow_alarms import WorkflowAlarms
 
 WIDTH = 24  # the dashboard grid is 24 units wide
 
@@ -27,6 +31,8 @@ def _graph(title: str, metrics: list[list[Any]], region: str, *, stat: str = "Su
 
 
 class WorkflowDashboard(Construct):
+    """Graphs what the alarms watch, read from them, beside the metrics no alarm watches (successes, latency)."""
+
     def __init__(
         self,
         scope: Construct,
@@ -35,25 +41,24 @@ class WorkflowDashboard(Construct):
         name: str,
         region: str,
         alarms: WorkflowAlarms,
-        state_machine_arn: str,
-        function_names: list[str],
-        ledger_table: str,
+        state_machine: PaymentStateMachine,
+        functions: Sequence[PaymentFunction],
+        ledger: LedgerTable,
     ) -> None:
         super().__init__(scope, construct_id)
+        watched = alarms.pager.watched
         outcomes = [
-            [STATES, "ExecutionsSucceeded", "StateMachineArn", state_machine_arn, {"label": "processed"}],
-            [alarms.rejections.namespace, alarms.rejections.metric_name, {"label": "rejected (never pages)"}],
-            [alarms.processing_failures.namespace, alarms.processing_failures.metric_name, {"label": "failed"}],
-            [STATES, "ExecutionsTimedOut", "StateMachineArn", state_machine_arn, {"label": "timed out"}],
+            state_machine.metric("ExecutionsSucceeded").graphed(label="processed"),
+            alarms.rejections.metric().graphed(label="rejected (never pages)"),
+            alarms.processing_failures.metric().graphed(label="failed"),
+            *(m.graphed(label="timed out") for m in watched["executions-timed-out"]),
         ]
-        errors = [[LAMBDA, "Errors", "FunctionName", f] for f in function_names]
-        durations = [[LAMBDA, "Duration", "FunctionName", f, {"stat": "p99"}] for f in function_names]
-        ledger = [
-            [DYNAMODB, metric, "TableName", ledger_table, "Operation", op]
-            for metric in ("SuccessfulRequestLatency", "ThrottledRequests")
-            for op in LEDGER_OPERATIONS
-        ]
-        writes = [[DYNAMODB, "ConsumedWriteCapacityUnits", "TableName", ledger_table, {"label": "ledger writes"}]]
+        errors = [f.metric("Errors").graphed() for f in functions]
+        durations = [f.metric("Duration").graphed(stat="p99") for f in functions]
+        ledger_rows = [ledger.metric("SuccessfulRequestLatency", op).graphed() for op in OPERATIONS]
+        ledger_rows += [m.graphed() for m in watched["ledger-throttles"]]
+        writes = [ledger.metric("ConsumedWriteCapacityUnits").graphed(label="ledger writes")]
+        conflicts = [m.graphed() for m in watched.get("conflicting-replays", ())]
         body = {
             "widgets": [
                 {
@@ -66,8 +71,8 @@ class WorkflowDashboard(Construct):
                 _graph("Function errors (validation's include rejections)", errors, region),
                 _graph("Function duration p99 (ms)", durations, region, stat="p99"),
                 _graph("Ledger writes", writes, region),
-                _graph("Ledger latency (ms) and throttles", ledger, region, stat="Maximum"),
-                _graph("Conflicting replays", [[alarms.conflicts.namespace, alarms.conflicts.metric_name]], region),
+                _graph("Ledger latency (ms) and throttles", ledger_rows, region, stat="Maximum"),
+                _graph("Conflicting replays", conflicts, region),
             ]
         }
         self.dashboard = CloudwatchDashboard(self, "dashboard", dashboard_name=name, dashboard_body=json.dumps(body))

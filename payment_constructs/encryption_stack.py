@@ -27,10 +27,10 @@ from payment_constructs.kms_propagation import PropagatedKey
 from payment_constructs.naming import Names, alarm_resource
 from payment_constructs.payment_function import FunctionSpec
 from payment_constructs.providers import aws_provider
-from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import ALERTS_KEY_ARN_OUTPUT, DATA_KEY_ARN_OUTPUT, LOGS_KEY_ARN_OUTPUT
 from payment_constructs.state_backend import use_backend
 from payment_constructs.workflow_steps import WORKFLOW_STEPS, workflow_log_groups
+from payment_settings.settings import Settings
 
 
 class EncryptionStack(TerraformStack):

@@ -26,7 +26,7 @@ from typing import Final
 from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
-from payment_constructs.settings import PROJECT_ROOT
+from payment_settings.settings import PROJECT_ROOT
 
 HANDLERS_DIR = PROJECT_ROOT / "handlers"
 PACKAGE_NAME = "handlers"  # Lambda imports it as `handlers.<module>`, exactly as the tests do from the repo root

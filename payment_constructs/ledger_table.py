@@ -13,6 +13,10 @@ from constructs import Construct
 from handlers.contract import LEDGER_KEY
 from payment_constructs.aws_context import AwsContext
 from payment_constructs.iam import Statement, allow
+from payment_constructs.metrics import DYNAMODB, Metric
+
+# The only operations the processing function performs on the ledger (its IAM policy allows no others).
+OPERATIONS = ("PutItem", "GetItem")
 
 
 class LedgerTable(Construct):
@@ -41,6 +45,10 @@ class LedgerTable(Construct):
     @property
     def name(self) -> str:
         return self.table.name
+
+    def metric(self, name: str, operation: str | None = None) -> Metric:
+        """One of DynamoDB's metrics for this table; the per-request ones (ThrottledRequests, ...) per operation."""
+        return Metric(DYNAMODB, name, {"TableName": self.name, **({"Operation": operation} if operation else {})})
 
 
 def ledger_key_use(ctx: AwsContext, kms_key_arn: str) -> Statement:

@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
 from constructs import Construct
 
 from handlers.contract import IDEMPOTENCY_CONFLICT_LOG_MESSAGE
+from payment_constructs.metrics import Metric
 
 # Step Functions writes one log event per history event, typed as in GetExecutionHistory, with the state's name in
 # details.name for *StateEntered events (Step Functions developer guide, "Log levels" and "CloudWatch Logs payloads").
@@ -80,3 +81,6 @@ class LogMetric(Construct):
                 name=metric, namespace=namespace, value="1", unit="Count"
             ),
         )
+
+    def metric(self) -> Metric:
+        return Metric(self.namespace, self.metric_name)

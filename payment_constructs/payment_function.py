@@ -20,8 +20,9 @@ from payment_constructs.iam import ServiceRole, Statement, allow
 from payment_constructs.lambda_package import HandlersPackage
 from payment_constructs.ledger_table import LedgerTable
 from payment_constructs.log_groups import EncryptedLogGroups
+from payment_constructs.metrics import LAMBDA, Metric
 from payment_constructs.naming import Names
-from payment_constructs.settings import ENVIRONMENT_MAX_LENGTH, Settings
+from payment_settings.settings import ENVIRONMENT_MAX_LENGTH, Settings
 
 LAMBDA_RUNTIME = "python3.13"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
@@ -143,3 +144,7 @@ class PaymentFunction(Construct):
     @property
     def name(self) -> str:
         return self.function.function_name
+
+    def metric(self, name: str, statistic: str = "Sum") -> Metric:
+        """One of Lambda's metrics for this function (Errors, Throttles, Duration, ...)."""
+        return Metric(LAMBDA, name, {"FunctionName": self.name}, statistic)

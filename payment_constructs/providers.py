@@ -6,7 +6,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from constructs import Construct
 
 from payment_constructs.naming import PROJECT
-from payment_constructs.settings import Settings
+from payment_settings.settings import Settings
 
 
 def aws_provider(scope: Construct, settings: Settings, region: str | None = None) -> AwsProvider:

@@ -21,7 +21,7 @@ from cdktf import (
 )
 from constructs import Construct
 
-from payment_constructs.settings import (
+from payment_settings.settings import (
     DEFAULT_STATE_DIR,
     PROJECT_ROOT,
     LocalBackendSettings,

@@ -22,9 +22,9 @@ from constructs import Construct
 
 from payment_constructs.private_bucket import protect_bucket, s3_managed_encryption
 from payment_constructs.providers import aws_provider
-from payment_constructs.settings import Settings
 from payment_constructs.state_backend import use_local_backend
-from payment_constructs.state_bucket_settings import StateBucket
+from payment_settings.settings import Settings
+from payment_settings.state_bucket_settings import StateBucket
 
 # How long an overwritten state stays recoverable: long enough to notice a bad apply after a holiday.
 NONCURRENT_STATE_DAYS = 90

@@ -17,6 +17,7 @@ from constructs import Construct
 
 from payment_constructs.aws_context import AwsContext
 from payment_constructs.iam import ExistingRole, ServiceRole, Statement, allow
+from payment_constructs.metrics import STATES, Metric
 from payment_constructs.naming import executions_resource, state_machine_resource
 from payment_constructs.payment_function import PaymentFunction
 from payment_constructs.workflow_definition import payment_workflow
@@ -117,6 +118,10 @@ class PaymentStateMachine(Construct):
     @property
     def arn(self) -> str:
         return self.state_machine.arn
+
+    def metric(self, name: str) -> Metric:
+        """One of Step Functions' execution metrics for this state machine (ExecutionsFailed, ...)."""
+        return Metric(STATES, name, {"StateMachineArn": self.arn})
 
     def grant_start_execution(self, role: ExistingRole) -> None:
         """Let `role` start executions of this state machine (their input is encrypted with the data key)."""

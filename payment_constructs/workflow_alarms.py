@@ -1,10 +1,9 @@
 """What pages an operator about the workflow, and why: failed payments, stuck or throttled executions, struggling
 functions, a throttled or failing ledger, and a payment id reused for another payment.
 
-Metric names and dimensions: Step Functions developer guide, "Monitoring Step Functions metrics using Amazon
-CloudWatch" (execution metrics, dimension StateMachineArn); Lambda developer guide, "Types of metrics for Lambda
-functions" (Errors, Throttles, Duration; dimension FunctionName); DynamoDB developer guide, "DynamoDB metrics and
-dimensions" (ThrottledRequests and SystemErrors are reported per TableName and Operation).
+Every step gets the same alarms, and every step that routes IdempotencyConflictError counts conflicting replays in
+its log, so a new step in WORKFLOW_STEPS is watched with no change here. Each metric comes from the construct it is
+about (metrics.py); the dashboard reads what each alarm watches from `pager.watched`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ from collections.abc import Sequence
 from constructs import Construct
 
 from handlers.contract import RoutedError
-from payment_constructs.alarms import DURATION_ALARM_SHARE_OF_TIMEOUT, Metric, Pager
+from payment_constructs.alarms import DURATION_ALARM_SHARE_OF_TIMEOUT, Pager
+from payment_constructs.ledger_table import OPERATIONS, LedgerTable
 from payment_constructs.log_metrics import (
     CONFLICT_LOG_MESSAGE,
     LogMetric,
@@ -28,12 +28,6 @@ from payment_constructs.payment_function import PaymentFunction
 from payment_constructs.state_machine import PaymentStateMachine
 from payment_constructs.workflow_definition import PROCESSING_FAILED, REJECTED
 
-STATES = "AWS/States"
-LAMBDA = "AWS/Lambda"
-DYNAMODB = "AWS/DynamoDB"
-# The only operations the processing function performs on the ledger (its IAM policy allows no others).
-LEDGER_OPERATIONS = ("PutItem", "GetItem")
-
 
 class WorkflowAlarms(Construct):
     def __init__(
@@ -45,12 +39,11 @@ class WorkflowAlarms(Construct):
         topic_arn: str,
         state_machine: PaymentStateMachine,
         steps: Sequence[PaymentFunction],
-        ledger_table: str,
+        ledger: LedgerTable,
     ) -> None:
         super().__init__(scope, construct_id)
         self.pager = Pager(self, "pager", topic_arn=topic_arn, alarm_name=names.alarm)
         namespace = names.metric_namespace
-        execution = {"StateMachineArn": state_machine.arn}
         state_machine_log_group = state_machine.log_group.name
 
         self.processing_failures = LogMetric(
@@ -74,25 +67,30 @@ class WorkflowAlarms(Construct):
             ("executions-aborted", "ExecutionsAborted", "were stopped by hand (StopExecution): was it meant?"),
             ("executions-throttled", "ExecutionThrottled", "were throttled by Step Functions: raise the quota"),
         ):
-            self.pager.on_metric(what, f"Payment executions {meaning}.", Metric(STATES, metric, execution))
+            self.pager.on_metric(what, f"Payment executions {meaning}.", state_machine.metric(metric))
 
         for step in steps:
             self._function_alarms(step, namespace)
 
-        # The step that raises IdempotencyConflictError logs the conflict first (handlers/processing.py).
-        (recorder,) = [s for s in steps if RoutedError.IDEMPOTENCY_CONFLICT in dict(s.spec.routes)]
-        self.conflicts = LogMetric(
-            self, "conflicting_replays", log_group_name=recorder.log_group.name,
-            pattern=message_is(CONFLICT_LOG_MESSAGE), namespace=namespace, metric="ConflictingReplays",
-        )
-        self.pager.on_log_metric(
-            "conflicting-replays",
-            "A payment id was submitted again with different content (IdempotencyConflictError): a client bug or "
-            "tampering. The processing log names the payment id and the differing fields.",
-            self.conflicts,
-        )
+        # A step that raises IdempotencyConflictError logs the conflict first (handlers/processing.py); every such
+        # step's log counts into one metric, and one alarm watches it.
+        recorders = [s for s in steps if RoutedError.IDEMPOTENCY_CONFLICT in dict(s.spec.routes)]
+        conflicts = [
+            LogMetric(
+                self, "conflicting_replays" if not index else f"conflicting_replays_{recorder.spec.step}",
+                log_group_name=recorder.log_group.name, pattern=message_is(CONFLICT_LOG_MESSAGE), namespace=namespace,
+                metric="ConflictingReplays",
+            )
+            for index, recorder in enumerate(recorders)
+        ]
+        if conflicts:
+            self.pager.on_log_metric(
+                "conflicting-replays",
+                "A payment id was submitted again with different content (IdempotencyConflictError): a client bug or "
+                f"tampering. The {recorders[0].spec.step} log names the payment id and the differing fields.",
+                conflicts[0],
+            )
 
-        table = {"TableName": ledger_table}
         for what, metric, meaning in (
             ("ledger-throttles", "ThrottledRequests", "throttled: payments are being retried or failing"),
             ("ledger-system-errors", "SystemErrors", "failed inside DynamoDB (HTTP 500)"),
@@ -101,11 +99,10 @@ class WorkflowAlarms(Construct):
             self.pager.on_sum_of(
                 what,
                 f"Ledger writes or reads were {meaning}.",
-                [Metric(DYNAMODB, metric, {**table, "Operation": op}) for op in LEDGER_OPERATIONS],
+                [ledger.metric(metric, op) for op in OPERATIONS],
             )
 
     def _function_alarms(self, step: PaymentFunction, namespace: str) -> None:
-        dimensions = {"FunctionName": step.name}
         short = step.spec.step
         # Errors the step routes to the rejection state are the customer's, raised by design: Lambda's Errors counts
         # them too, so such a function's failures are counted from its log instead, leaving those errors out.
@@ -114,7 +111,7 @@ class WorkflowAlarms(Construct):
             self.pager.on_metric(
                 f"{short}-errors",
                 f"The {short} function failed (any error counts: it raises none by design).",
-                Metric(LAMBDA, "Errors", dimensions),
+                step.metric("Errors"),
             )
         else:
             faults = LogMetric(
@@ -131,13 +128,13 @@ class WorkflowAlarms(Construct):
         self.pager.on_metric(
             f"{short}-throttles",
             f"Lambda throttled the {short} function: reserved concurrency or the account limit is too low.",
-            Metric(LAMBDA, "Throttles", dimensions),
+            step.metric("Throttles"),
         )
         limit_ms = step.spec.timeout_seconds * 1000
         self.pager.on_metric(
             f"{short}-duration-near-timeout",
             f"The {short} function's slowest invocation used {DURATION_ALARM_SHARE_OF_TIMEOUT:.0%} or more of its "
             f"{step.spec.timeout_seconds} s timeout.",
-            Metric(LAMBDA, "Duration", dimensions, statistic="Maximum"),
+            step.metric("Duration", statistic="Maximum"),
             threshold=DURATION_ALARM_SHARE_OF_TIMEOUT * limit_ms,
         )

@@ -9,9 +9,9 @@ from cdktf import App
 from payment_constructs.app_stack import AppStack
 from payment_constructs.encryption_stack import EncryptionStack
 from payment_constructs.payment_function import FunctionSpec
-from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
 from payment_constructs.workflow_steps import WORKFLOW_STEPS, checked_steps
+from payment_settings.settings import Settings
 
 
 def add_workflow_stacks(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from handlers.contract import LEDGER_TABLE_ENV, MAX_AMOUNT_ENV, RoutedError
 from payment_constructs.iam import Statement, allow
-from payment_constructs.ledger_table import ledger_key_use
+from payment_constructs.ledger_table import OPERATIONS, ledger_key_use
 from payment_constructs.naming import Names
 from payment_constructs.payment_function import FunctionSpec, SharedResources
 from payment_constructs.workflow_definition import PROCESSED, PROCESSING_FAILED, REJECTED, ROUTE_TARGETS
@@ -19,7 +19,7 @@ from payment_constructs.workflow_definition import PROCESSED, PROCESSING_FAILED,
 def _ledger_writer(shared: SharedResources) -> list[Statement]:
     # The conditional PutItem and the consistent GetItem of a replay: nothing else, on this table only.
     return [
-        allow("RecordPayment", ["dynamodb:PutItem", "dynamodb:GetItem"], [shared.ledger.arn]),
+        allow("RecordPayment", [f"dynamodb:{operation}" for operation in OPERATIONS], [shared.ledger.arn]),
         ledger_key_use(shared.ctx, shared.data_key_arn),
     ]
 

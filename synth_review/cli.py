@@ -1,7 +1,7 @@
 """`python -m synth_review`: review cdktf.out, write cdktf.out/review/, exit 1 when a rule fails.
 
 With --base REV (`make review BASE=REV`) or --base-outdir DIR, review the change instead: what deploying this tree
-over the base would do (synth_review/change_set.py), destructive changes first.
+over the base would do (synth_review/change/change_set.py), destructive changes first.
 
 Exit status: 0 every rule passed (and, reviewing a change, nothing destructive is left unacknowledged); 1 a rule
 failed or a destructive change is not acknowledged (the verdict lists which); 2 the input is missing or unreadable,
@@ -19,17 +19,19 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from synth_review import acknowledgement, verdict
-from synth_review.base_revision import BaseRevisionError, SynthesizedBase, synthesized_revision
-from synth_review.change_report import ChangeReview, render_markdown, render_text
-from synth_review.change_set import Severity, diff_apps, node_marks
-from synth_review.checkov_gate import CHECKOV, CONFIG, CheckovError, CheckovResult, run_checkov
+from cdktf_out.outdir import default_outdir
+from cdktf_out.tree import SynthesizedApp, SynthesizedTreeError, load
+from synth_review import verdict
+from synth_review.change import acknowledgement
+from synth_review.change.base_revision import BaseRevisionError, SynthesizedBase, synthesized_revision
+from synth_review.change.change_report import ChangeReview, render_markdown, render_text
+from synth_review.change.change_set import Severity, diff_apps, node_marks
+from synth_review.change.findings_delta import compare
 from synth_review.findings import Finding
-from synth_review.findings_delta import compare
-from synth_review.graph import dot_source, write_graph
-from synth_review.report import render
+from synth_review.report.graph import dot_source, write_graph
+from synth_review.report.text import render
 from synth_review.rules import findings
-from synth_review.synthesized import ReviewInputError, SynthesizedApp, load
+from synth_review.rules.checkov_rules import CHECKOV, CONFIG, CheckovError, CheckovResult, run_checkov
 
 EXIT_RULE_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _review(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m synth_review", description=__doc__.splitlines()[0])
-    parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"), help="the synthesized app (cdktf.out)")
+    parser.add_argument("--outdir", type=Path, default=default_outdir(), help="the synthesized app (cdktf.out)")
     parser.add_argument("--checkov", type=Path, default=CHECKOV, help="checkov from its own tool venv")
     parser.add_argument("--checkov-config", type=Path, default=CONFIG, help="checkov config with the skips")
     base = parser.add_mutually_exclusive_group()
@@ -66,7 +68,7 @@ def _review(argv: list[str] | None) -> int:
         if args.base is None and args.base_outdir is None:
             return _review_tree(app, args.checkov, args.checkov_config)
         return _review_change(app, args)
-    except (ReviewInputError, BaseRevisionError, acknowledgement.AcknowledgementError) as error:
+    except (SynthesizedTreeError, BaseRevisionError, acknowledgement.AcknowledgementError) as error:
         _remove_stale(args.outdir / REVIEW_FOLDER)
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Finding:
-    rule: str  # short, stable, listed in synth_review/rules.py RULES: "logs-key-condition", "sleep-bypassed", ...
+    rule: str  # short, stable, in the RULES of its rule module: "logs-key-condition", "sleep-bypassed", ...
     stack: str
     subject: str  # the Terraform address (or check id) the finding is about
     message: str  # what is wrong and the AWS reason it matters

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -10,3 +11,8 @@ def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def sid(statement: Mapping[str, Any]) -> str:
+    """A statement as the review names it: its Sid, or "(no Sid)"."""
+    return str(statement.get("Sid") or "(no Sid)")

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 import cdk_engine
+from cdktf_out.tree import SynthesizedApp, load
 from payment_constructs.naming import Names
-from payment_constructs.settings import Settings
 from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
-from synth_review.synthesized import SynthesizedApp, load
+from payment_settings.settings import Settings
 from tests import background
 from tests import session_synths as session_synths_module
 from tests.session_synths import TEST_ENVIRONMENT, settings_from, synthesize
@@ -88,7 +88,7 @@ REQUIRED_IN_CI = {
 }
 # Fixtures whose value comes from a synth of the app, or that load the constructs in this process: a test that uses one
 # depends on the engine, and is marked `engine` (CI runs those on CDK Terrain too: `make test-cdktn`).
-SYNTH_FIXTURES = frozenset({"synthesized", "recorder_synthesized", "fast_path", "log_group_names"})
+SYNTH_FIXTURES = frozenset({"synthesized", "recorder_synthesized", "fast_path", "steps", "log_group_names"})
 
 
 def running_in_ci() -> bool:
@@ -206,6 +206,15 @@ def fast_path() -> Iterator[None]:
     as main.py has it (tests/synth_speed/ switches it off and on again, so each such test asks)."""
     with session_synths_module.fast_path():
         yield
+
+
+@pytest.fixture(scope="session")
+def steps() -> tuple[str, ...]:
+    """The workflow's steps, as the step list names them."""
+    with session_synths_module.fast_path():  # the step list imports the provider
+        from payment_constructs.workflow_steps import WORKFLOW_STEPS
+
+    return tuple(spec.step for spec in WORKFLOW_STEPS)
 
 
 @pytest.fixture(scope="session")

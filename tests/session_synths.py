@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import cdk_engine
-from payment_constructs.settings import Settings
-from synth_review.synthesized import SynthesizedApp, load
+from cdktf_out.tree import SynthesizedApp, load
+from payment_settings.settings import Settings
 from synth_speed import fast_synth
 
 # Not the defaults, so a test can tell a value that came from settings from one that was hard-coded.

@@ -39,12 +39,13 @@ import synth_inputs
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from payment_constructs.settings import ENVIRONMENT_SETTING, TOOL_SWITCHES  # noqa: E402
-from payment_constructs.settings_record import SettingsRecord, SettingsRecordError  # noqa: E402
-from payment_constructs.settings_record import read as read_settings  # noqa: E402
+from cdktf_out.outdir import default_outdir  # noqa: E402
+from cdktf_out.settings_record import SettingsRecord, SettingsRecordError  # noqa: E402
+from cdktf_out.settings_record import read as read_settings  # noqa: E402
+from cdktf_out.tree import Stack, SynthesizedApp, SynthesizedTreeError, load  # noqa: E402
 from payment_constructs.stack_contract import STATE_BUCKET_STACK  # noqa: E402
+from payment_settings.settings import ENVIRONMENT_SETTING, TOOL_SWITCHES  # noqa: E402
 from synth_review import verdict  # noqa: E402
-from synth_review.synthesized import Stack, SynthesizedApp, SynthesizedTreeError, load  # noqa: E402
 
 EXIT_FAILED = 1
 EXIT_REFUSED = 2
@@ -339,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "bootstrap":
             return bootstrap(args.outdir or Path(STATE_BUCKET_OUTDIR), args.auto_approve)
-        outdir = args.outdir or Path(os.environ.get("CDKTF_OUTDIR", "").strip() or "cdktf.out")
+        outdir = args.outdir or default_outdir()
         return deploy(outdir, args.app, destroy=args.command == "destroy", auto_approve=args.auto_approve)
     except Refused as refusal:
         print(f"error: {refusal}", file=sys.stderr)

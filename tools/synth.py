@@ -44,6 +44,9 @@ from pathlib import Path
 import synth_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from cdktf_out.outdir import default_outdir  # noqa: E402
+
 APPS = (synth_inputs.MAIN_APP, "bootstrap_state.py")  # the project's apps: the workflow, and its state bucket
 EXIT_SYNTH_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -305,7 +308,7 @@ def parse(argv: list[str]) -> tuple[Path, str, list[str]]:
     if "--" in argv:
         argv, command = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     parser = argparse.ArgumentParser(prog="tools/synth.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--outdir", default=os.environ.get("CDKTF_OUTDIR", "").strip() or "cdktf.out")
+    parser.add_argument("--outdir", default=default_outdir())
     parser.add_argument("--app", default=synth_inputs.MAIN_APP, help="the app, a Python script (default: %(default)s)")
     args = parser.parse_args(argv)
     return Path(args.outdir), synth_inputs.app_name(args.app), command

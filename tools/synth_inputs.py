@@ -30,8 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INPUT_FILES = ("main.py", "bootstrap_state.py", "cdktf.json", "Pipfile.lock", "package-lock.json", "Makefile",
                "tools/synth_inputs.py", "tools/synth.py")
-# environments/: each environment's settings file (payment_constructs/environment_file.py) is read by the synth.
-INPUT_DIRS = ("payment_constructs", "handlers", "synth_speed", "cdk_engine", "environments")
+# environments/: each environment's settings file (payment_settings/environment_file.py) is read by the synth.
+INPUT_DIRS = ("payment_constructs", "payment_settings", "cdktf_out", "handlers", "synth_speed", "cdk_engine",
+              "environments")
 MAIN_APP = "main.py"
 SETTING_PREFIXES = ("PAYMENT_", "CDKTF_")
 # Read by other tools, never by the app: where the output goes (its place is an input of its own, below), a

@@ -1,7 +1,7 @@
 """A synthesized policy made concrete: its placeholders bound to one account, partition and region.
 
 The review reads `${data.aws_caller_identity...}`, `${data.aws_region...}` and `${data.aws_partition...}` as
-`<account>`, `<region>`, `<partition>` and `<dns_suffix>` (synth_review/placeholders.py). To evaluate a request
+`<account>`, `<region>`, `<partition>` and `<dns_suffix>` (cdktf_out/placeholders.py). To evaluate a request
 they must be values: this account is THIS_ACCOUNT in the provider's region, and the "another account / another
 region" requests bind other values, so a condition that names the wrong account or region is seen to fail. Any
 other interpolation left in a policy has no value the review can know: the policy cannot be evaluated.
@@ -13,8 +13,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf_out.expressions import UnresolvedInterpolationError, render
 from synth_review.access.conditions import PolicyError
-from synth_review.references import interpolations
 
 THIS_ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"
@@ -74,10 +74,11 @@ class Binding:
 def bound(value: Any, binding: Binding) -> Any:
     """A parsed policy (placeholder form) with every string bound; UnboundReference if Terraform must fill one in."""
     if isinstance(value, str):
-        left = interpolations(value)
-        if left:
-            raise UnboundReference(f"the policy refers to ${{{left[0]}}}, a value the review cannot know before apply")
-        return binding.text(value.replace("$${", "${"))
+        try:
+            return binding.text(render(value, {}))  # `$${` is a literal `${`
+        except UnresolvedInterpolationError as left:
+            raise UnboundReference(f"the policy refers to {left.text}, a value the review cannot know before apply") \
+                from None
     if isinstance(value, dict):
         return {key: bound(item, binding) for key, item in value.items()}
     if isinstance(value, list):

@@ -23,8 +23,7 @@ from typing import Any
 from synth_review.access import patterns
 from synth_review.access.conditions import PolicyError, failed_condition
 from synth_review.access.request import Decision, Principal, Request
-from synth_review.key_policy import sid
-from synth_review.policy_values import as_list
+from synth_review.policy_values import as_list, sid
 
 PRINCIPAL_KINDS = ("AWS", "Service", "Federated", "CanonicalUser")
 VARIABLES_VERSION = "2012-10-17"  # policy variables are read only in policies of this version

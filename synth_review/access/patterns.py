@@ -7,7 +7,9 @@ a wildcard never spans a colon before the resource segment, and in the resource 
 
 A policy variable (`${aws:username}`, `${key, 'default'}`, `${*}` for a literal asterisk) is replaced by the
 request's value of that key before matching, and that value is always literal ("IAM policy elements: Variables and
-tags"). A variable with no value makes the string match nothing.
+tags"). A variable with no value makes the string match nothing. These are IAM's own, read in the policy AWS
+receives, after Terraform has rendered its `${...}` templates (cdktf_out/expressions.py): a policy escapes them as
+`$${aws:username}` in the synthesized JSON.
 """
 
 from __future__ import annotations

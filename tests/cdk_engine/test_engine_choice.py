@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import cdk_engine
-from cdk_engine import aliases
+from cdk_engine import aliases, versions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -143,6 +143,6 @@ def test_an_unknown_engine_stops_the_entry_points_with_one_line_and_exit_2(monke
 
     assert stopped.value.code == 2
     assert capsys.readouterr().err == (
-        "error: PAYMENT_CDK_ENGINE='terrain' is not a CDK engine; use cdktf (CDKTF 0.21.0, hashicorp/aws 6.25.0; "
-        "the default) or cdktn (CDK Terrain 0.24.0, hashicorp/aws 6.69.1)\n"
+        f"error: PAYMENT_CDK_ENGINE='terrain' is not a CDK engine; use cdktf (CDKTF {versions.locked('cdktf')}; "
+        f"the default) or cdktn (CDK Terrain {versions.locked('cdktn')})\n"
     )

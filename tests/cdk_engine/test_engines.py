@@ -1,11 +1,12 @@
 """CDKTF and CDK Terrain synthesize the same infrastructure: every difference between their trees is listed.
 
 Both trees come from main.py run in child processes (tests/conftest.py), at the same depth, with the default
-settings; only PAYMENT_CDK_ENGINE differs. cdk_engine.compare holds them equal except for cdk_engine.compare.ALLOWED.
+settings; only PAYMENT_CDK_ENGINE differs. cdk_engine.compare holds them equal except for cdk_engine.compare.allowed().
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import shutil
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 import cdk_engine
-from cdk_engine import compare
+from cdk_engine import compare, versions
 from synth_speed import lazy_jsii_index
 
 
@@ -36,13 +37,14 @@ def test_both_engines_synthesize_the_same_infrastructure_but_for_the_listed_diff
 
 @pytest.mark.slow
 def test_the_cdktn_tree_really_was_synthesized_by_cdk_terrain(cdktn_out):
-    assert json.loads((cdktn_out / "manifest.json").read_text())["version"] == "0.24.0"
+    assert json.loads((cdktn_out / "manifest.json").read_text())["version"] == versions.locked("cdktn")
     app = json.loads((cdktn_out / "stacks" / "app" / "cdk.tf.json").read_text())
-    assert app["terraform"]["required_providers"]["aws"]["version"] == "6.69.1"
+    assert app["terraform"]["required_providers"]["aws"]["version"] == versions.provider_release("cdktn_provider_aws",
+                                                                                                 "aws")
 
 
 def test_every_allowed_difference_says_why():
-    assert all(entry.why for entry in compare.ALLOWED)
+    assert all(entry.why for entry in compare.allowed())
 
 
 @pytest.mark.slow
@@ -166,3 +168,12 @@ def test_an_engine_that_is_not_cdktf_or_cdktn_is_one_line_naming_the_setting(raw
 def test_the_default_engine_is_cdktf_and_needs_no_alias():
     assert cdk_engine.chosen({}).name == "cdktf"
     assert cdk_engine.chosen({}).aliases == {}
+
+
+def test_the_lock_pins_the_engine_that_is_installed():
+    assert versions.locked("cdktf") == importlib.metadata.version("cdktf")
+
+
+def test_the_provider_release_read_from_the_binding_is_the_one_the_synthesized_json_requires(synthesized):
+    required = synthesized.stack("app").document["terraform"]["required_providers"]["aws"]["version"]
+    assert versions.provider_release("cdktf_cdktf_provider_aws", "aws") == required

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from cdktf_out.tree import SynthesizedApp
 from local_run.emulator import LocalWorkflow, local_workflow
 from local_run.stack import WorkflowStack, read_stack
 from payment_constructs.stack_contract import APP_STACK
-from synth_review.synthesized import SynthesizedApp
 
 
 @pytest.fixture(scope="package")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_out.tree import SynthesizedApp
 from local_run.cli import EXIT_CANNOT_RUN, main
 from local_run.samples import MAX_NESTING, read_json
 from local_run.stack import read_app_stack
-from synth_review.synthesized import SynthesizedApp
 
 
 def test_a_missing_synthesized_stack_asks_for_make_synth(
@@ -189,7 +189,7 @@ def test_the_app_stack_is_read_where_the_manifest_puts_it(synthesized: Synthesiz
     assert all(spec.zip_path.is_file() for spec in stack.functions)
 
 
-def test_a_tree_without_the_app_stack_is_reported_in_one_line(
+def test_a_tree_without_the_stack_of_the_state_machine_is_reported_in_one_line(
     synthesized: SynthesizedApp, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     outdir = _copy_of(synthesized, tmp_path)
@@ -200,7 +200,8 @@ def test_a_tree_without_the_app_stack_is_reported_in_one_line(
     status = main(["--outdir", str(outdir)])
 
     assert status == EXIT_CANNOT_RUN
-    assert capsys.readouterr().err == f"error: {outdir}/manifest.json lists no stack 'app' (it lists encryption)\n"
+    assert capsys.readouterr().err == (f"error: {outdir}/manifest.json lists the stacks encryption: one must hold the "
+                                       "aws_sfn_state_machine to run, none does\n")
 
 
 @pytest.mark.parametrize(

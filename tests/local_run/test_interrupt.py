@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from synth_review.synthesized import SynthesizedApp
+from cdktf_out.tree import SynthesizedApp
 
 pytestmark = pytest.mark.slow  # the local run as a process, interrupted
 

@@ -14,7 +14,7 @@ from local_run.emulator import LocalWorkflow
 from local_run.outcome import ExecutionOutcome, Step
 from local_run.runner import SampleResult, describe_result, render_results, run_samples
 from local_run.samples import Sample, load_sample
-from synth_review.table import WIDTH
+from synth_review.report.table import WIDTH
 from tests.local_run.payments import SAMPLES_DIR
 
 # The README's own example: a negative amount, an unknown currency, payer = payee and a card number as the token.

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_out.tree import Stack, SynthesizedTreeError
 from local_run.stack import StackError, WorkflowStack, read_stack
-from synth_review.synthesized import Stack, SynthesizedTreeError
 
 
 def test_both_functions_are_read_with_their_handler_and_an_existing_package(workflow_stack: WorkflowStack) -> None:

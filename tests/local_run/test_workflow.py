@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from cdktf_out.expressions import has_interpolation
 from local_run.emulator import LocalWorkflow
 from local_run.stack import WorkflowStack
 from tests.local_run.payments import good_payment, invalid_payment
@@ -119,7 +120,7 @@ def test_the_state_machine_runs_the_synthesized_definition_with_references_resol
     definition = json.loads(deployed["definition"])
     synthesized = json.loads(workflow_stack.state_machine.definition)
 
-    assert "${" not in deployed["definition"]
+    assert not has_interpolation(deployed["definition"])
     assert definition["States"].keys() == synthesized["States"].keys()
     assert definition["States"]["ValidatePayment"]["Retry"] == synthesized["States"]["ValidatePayment"]["Retry"]
     assert definition["States"]["ValidatePayment"]["Parameters"]["FunctionName"].endswith(

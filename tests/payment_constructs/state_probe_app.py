@@ -19,10 +19,9 @@ def synthesize() -> None:
     cdk_engine.use_chosen_or_exit()  # the probe runs on the engine PAYMENT_CDK_ENGINE names, as main.py does
     from cdktf import App, TerraformOutput, TerraformResource, TerraformStack
 
-    from payment_constructs import settings_record
-    from payment_constructs.settings_gate import loaded_settings_or_exit
     from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK, LOGS_KEY_ARN_OUTPUT
     from payment_constructs.state_backend import read_state_of, use_backend
+    from payment_settings.settings_gate import loaded_settings_or_exit
 
     def builtin_data(stack: TerraformStack, construct_id: str, value: str) -> TerraformResource:
         data = TerraformResource(stack, construct_id, terraform_resource_type="terraform_data")
@@ -43,7 +42,7 @@ def synthesize() -> None:
     TerraformOutput(consumer, SEEN_OUTPUT, value=builtin_data(consumer, "reader", seen).get_string_attribute("output"))
     consumer.add_dependency(producer)
     app.synth()
-    settings_record.write(Path(app.outdir), loaded)  # as main.py does: `make deploy` reads it
+    loaded.record(Path(app.outdir))  # as main.py does: `make deploy` reads it
 
 
 if __name__ == "__main__":

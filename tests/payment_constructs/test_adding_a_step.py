@@ -1,9 +1,9 @@
-"""Adding a function is one spec and one entry in the step list: everything that depends on the list follows.
+"""Adding a step is one FunctionSpec in WORKFLOW_STEPS (docs/changing.md): everything that depends on the list follows.
 
-The app is synthesized a second time with a third step appended (README, "Changing it"); the key policy, the log
-groups, the roles, the state machine's definition and the outputs must all include it without any other change, and
-the review must still pass it. The step's handler module need not exist for synthesis (the package is handlers/ as it
-is); a real one is a module in handlers/ with its tests.
+The app is synthesized a second time with a step appended to WORKFLOW_STEPS, as the recipe says; the key policy, the
+log groups, the roles, the state machine's definition, the outputs, the alarms and the dashboard must all include it
+without any other change, and the review must still pass it. The step's handler module need not exist for synthesis
+(the package is handlers/ as it is); a real one is a module in handlers/ with its tests.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import json
 
 import pytest
 
-from synth_review.key_policy import logs_key_policy_problems
+from cdktf_out.tree import Stack, SynthesizedApp
 from synth_review.rules import findings
-from synth_review.synthesized import Stack, SynthesizedApp
+from synth_review.rules.key_policy_rules import logs_key_policy_problems
 from tests.conftest import synthesize
 from tests.session_synths import fast_path
 from tests.synthesized import reference
@@ -28,19 +28,35 @@ TIMEOUT = 15
 
 
 @pytest.fixture(scope="module")
-def three_steps(settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+def steps_before() -> tuple[str, ...]:
     with fast_path():  # the step list imports the provider
-        from payment_constructs.payment_function import FunctionSpec
         from payment_constructs.workflow_steps import WORKFLOW_STEPS
 
+    return tuple(spec.step for spec in WORKFLOW_STEPS)
+
+
+@pytest.fixture(scope="module")
+def three_steps(settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+    from handlers.contract import RoutedError
+
+    with fast_path():  # the step list imports the provider
+        from payment_constructs import workflow_steps
+        from payment_constructs.payment_function import FunctionSpec
+        from payment_constructs.workflow_definition import PROCESSING_FAILED
+
+    # The recipe, as docs/changing.md writes it: one FunctionSpec, and its place in WORKFLOW_STEPS. It routes an
+    # error, as a step that records payments would.
     notification = FunctionSpec(
         step=STEP,
         state=STATE,
         handler="handlers.notification.handler",
         description="Tells the payer their payment was recorded",
         timeout_seconds=TIMEOUT,
+        routes=((RoutedError.IDEMPOTENCY_CONFLICT, PROCESSING_FAILED),),
     )
-    return synthesize(settings, tmp_path_factory.mktemp("three-steps"), (*WORKFLOW_STEPS, notification))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workflow_steps, "WORKFLOW_STEPS", (*workflow_steps.WORKFLOW_STEPS, notification))
+        return synthesize(settings, tmp_path_factory.mktemp("three-steps"))
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +112,7 @@ def test_the_state_machine_may_invoke_the_new_function(app):
     (invoke,) = [s for s in policy["Statement"] if s["Sid"] == "InvokePaymentFunctions"]
     tf_name, _ = function_named(app, FUNCTION)
     assert f"${{aws_lambda_function.{tf_name}.arn}}" in invoke["Resource"]
-    assert len(invoke["Resource"]) == 3
+    assert len(invoke["Resource"]) == len(app.named("aws_lambda_function"))
 
 
 def test_the_definition_runs_the_new_step_last_with_the_same_retries_and_catch_all(app, definition):
@@ -107,7 +123,10 @@ def test_the_definition_runs_the_new_step_last_with_the_same_retries_and_catch_a
     assert task["Parameters"]["FunctionName"] == f"${{aws_lambda_function.{tf_name}.arn}}"
     assert task["Next"] == "PaymentProcessed"
     assert task["Retry"] == states["ValidatePayment"]["Retry"]
-    assert task["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "ProcessingFailed"}]
+    assert task["Catch"] == [
+        {"ErrorEquals": ["IdempotencyConflictError"], "ResultPath": "$.error", "Next": "ProcessingFailed"},
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "ProcessingFailed"},
+    ]
     assert task["TimeoutSeconds"] > TIMEOUT
 
 
@@ -140,7 +159,29 @@ def test_the_new_function_gets_its_own_alarms_on_the_alerts_topic(app: Stack):
 
 
 def test_the_alert_rules_pass_the_three_step_app(three_steps):
-    from synth_review.alerts import alert_findings
-    from synth_review.synthesized import load
+    from cdktf_out.tree import load
+    from synth_review.rules.alert_rules import alert_findings
 
     assert alert_findings(load(three_steps.outdir)) == []
+
+
+def test_the_new_steps_conflicting_replays_count_into_the_one_conflict_alarm(app: Stack):
+    (group,) = [n for n, g in app.named("aws_cloudwatch_log_group").items() if g["name"] == LOG_GROUP]
+    counters = [f for f in app.named("aws_cloudwatch_log_metric_filter").values() if f["name"] == "ConflictingReplays"]
+    assert f"${{aws_cloudwatch_log_group.{group}.name}}" in {f["log_group_name"] for f in counters}
+    assert len(counters) == 2  # processing's and the new step's
+    names = [a["alarm_name"] for a in app.named("aws_cloudwatch_metric_alarm").values()]
+    assert names.count("payment-workflow-qa-conflicting-replays") == 1
+
+
+def test_the_dashboard_graphs_the_new_functions_errors_and_duration(app: Stack):
+    name, _ = function_named(app, FUNCTION)
+    _, dashboard = app.only("aws_cloudwatch_dashboard")
+    graphed = json.dumps(json.loads(dashboard["dashboard_body"])["widgets"][1:])
+    assert graphed.count(f"${{aws_lambda_function.{name}.function_name}}") == 2
+
+
+def test_the_step_list_is_as_it_was_after_the_recipe_ran(three_steps, steps_before):
+    from payment_constructs.workflow_steps import WORKFLOW_STEPS
+
+    assert tuple(spec.step for spec in WORKFLOW_STEPS) == steps_before

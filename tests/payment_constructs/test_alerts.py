@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
+from cdktf_out.placeholders import with_placeholders
 from local_run.signals import Alarm, Monitoring
-from synth_review.placeholders import with_placeholders
 from tests.synthesized import reference
 
 TOPIC_ARN = "arn:<partition>:sns:<region>:<account>:payment-workflow-alerts-qa"
@@ -175,9 +175,9 @@ def test_every_count_alarm_pages_on_the_first_event_of_a_period_and_not_without_
 
 
 def test_each_duration_alarm_fires_when_the_slowest_invocation_reaches_80_percent_of_its_timeout(monitoring, alarms,
-                                                                                               app_stack):
+                                                                                               app_stack, steps):
     timeouts = {f["function_name"]: f["timeout"] for f in app_stack.named("aws_lambda_function").values()}
-    for step in ("validation", "processing"):
+    for step in steps:
         assert alarms[f"payment-workflow-qa-{step}-duration-near-timeout"]["statistic"] == "Maximum"
         alarm = evaluated(monitoring, f"{step}-duration-near-timeout")
         limit_ms = 0.8 * timeouts[f"lambda-payment-{step}-qa"] * 1000

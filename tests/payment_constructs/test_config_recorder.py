@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from moto.iam.access_control import IAMPolicy, PermissionResult
 
+from cdktf_out.expressions import as_reference, has_interpolation, substitute
+
 ACCOUNT, OTHER_ACCOUNT, REGION = "111122223333", "444455556666", "eu-west-1"
 BUCKET = "arn:aws:s3:::payment-workflow-qa-config-20261202"
 AS_DEPLOYED = {  # what Terraform puts in place of each reference of the role's policy, in this account
-    r"\$\{aws_s3_bucket\.[\w-]+\.arn\}": BUCKET,
-    r"\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}": ACCOUNT,
-    r"\$\{data\.aws_region\.[\w-]+\.region\}": REGION,
-    r"\$\{data\.aws_partition\.[\w-]+\.dns_suffix\}": "amazonaws.com",
-    r"\$\{data\.terraform_remote_state\.encryption\.outputs\.logs_key_arn\}": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k",
+    ("aws_s3_bucket", "arn"): BUCKET,
+    ("data.aws_caller_identity", "account_id"): ACCOUNT,
+    ("data.aws_region", "region"): REGION,
+    ("data.aws_partition", "dns_suffix"): "amazonaws.com",
+    ("data.terraform_remote_state", "outputs.logs_key_arn"): f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k",
 }
+
+
+def as_deployed(expression: str) -> str | None:
+    reference = as_reference(expression)
+    return AS_DEPLOYED.get((reference.address.rsplit(".", 1)[0], reference.attribute)) if reference else None
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +36,8 @@ def recorder_role_policy(recorder_app) -> IAMPolicy:
     (role,) = [name for name, r in recorder_app.named("aws_iam_role").items() if r["name"].endswith("-config-role")]
     (policy,) = [p["policy"] for p in recorder_app.named("aws_iam_role_policy").values()
                  if p["role"] == f"${{aws_iam_role.{role}.id}}"]
-    for reference, value in AS_DEPLOYED.items():
-        policy = re.sub(reference, value, policy)
-    assert "${" not in policy, policy
+    policy = substitute(policy, as_deployed)
+    assert not has_interpolation(policy), policy
     return IAMPolicy(policy)
 
 

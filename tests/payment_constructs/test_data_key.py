@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from synth_review.placeholders import with_placeholders
+from cdktf_out.placeholders import with_placeholders
 from tests.synthesized import reference
 
 

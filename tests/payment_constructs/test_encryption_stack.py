@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from synth_review.key_policy import logs_key_policy_problems
-from synth_review.placeholders import log_group_arn_pattern, with_placeholders
+from cdktf_out.placeholders import log_group_arn_pattern, with_placeholders
+from synth_review.rules.key_policy_rules import logs_key_policy_problems
 from tests.synthesized import reference
 
 

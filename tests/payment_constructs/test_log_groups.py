@@ -1,4 +1,4 @@
-"""The three log groups of the app stack: names, retention, and the key they wait for."""
+"""The log groups of the app stack (one per step, and the state machine's): names, retention, and their key."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ def log_groups(app_stack) -> dict[str, dict]:
     return {group["name"]: group for group in app_stack.named("aws_cloudwatch_log_group").values()}
 
 
-def test_the_app_stack_creates_exactly_the_three_workflow_log_groups(log_groups):
+def test_the_app_stack_creates_exactly_a_log_group_per_step_and_the_state_machines(log_groups, steps):
     assert sorted(log_groups) == sorted([
-        "/aws/lambda/lambda-payment-validation-qa",
-        "/aws/lambda/lambda-payment-processing-qa",
+        *(f"/aws/lambda/lambda-payment-{step}-qa" for step in steps),
         "/aws/vendedlogs/states/sfn-payment-workflow-qa",
     ])
 

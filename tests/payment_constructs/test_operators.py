@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from payment_constructs.settings import Settings, SettingsError
-from synth_review.iam import iam_findings
-from synth_review.placeholders import with_placeholders
-from synth_review.synthesized import load
+from cdktf_out.expressions import has_interpolation
+from cdktf_out.placeholders import with_placeholders
+from cdktf_out.tree import load
+from payment_settings.settings import Settings, SettingsError
+from synth_review.rules.iam_rules import iam_findings
 from tests.conftest import TEST_ENVIRONMENT
 
 ACCOUNT = TEST_ENVIRONMENT["PAYMENT_AWS_ACCOUNT_ID"]
@@ -29,7 +30,7 @@ def problem_of(**settings: str) -> str:
 def operator_policies(app_stack) -> dict[str, dict]:
     """role name -> the inline policy this environment attached to it (the roles are the account's, not ours)."""
     return {policy["role"]: policy for policy in app_stack.named("aws_iam_role_policy").values()
-            if not policy["role"].startswith("${")}
+            if not has_interpolation(policy["role"])}
 
 
 @pytest.fixture(scope="module")

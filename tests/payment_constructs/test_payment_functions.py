@@ -35,9 +35,9 @@ def log_group_named(app_stack, name: str) -> str:
     return tf_name
 
 
-def test_there_are_exactly_the_two_payment_functions(app_stack):
+def test_there_is_exactly_one_function_per_step(app_stack, steps):
     names = sorted(f["function_name"] for f in app_stack.named("aws_lambda_function").values())
-    assert names == sorted(name for name, _ in FUNCTIONS.values())
+    assert names == sorted(f"lambda-payment-{step}-qa" for step in steps)
 
 
 @pytest.mark.parametrize("kind", FUNCTIONS)

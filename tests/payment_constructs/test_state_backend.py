@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from payment_constructs.settings import LocalBackendSettings
+from payment_settings.settings import LocalBackendSettings
 from tests.conftest import settings_from, synthesize
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from payment_constructs.settings import PROJECT_ROOT, Settings
+from cdktf_out.placeholders import with_placeholders
+from cdktf_out.tree import Stack, load
 from payment_constructs.stack_contract import STATE_BUCKET_STACK
-from payment_constructs.state_bucket_settings import StateBucket, state_bucket_for
+from payment_settings.settings import PROJECT_ROOT, Settings
+from payment_settings.state_bucket_settings import StateBucket, state_bucket_for
 from synth_review import cli as review_cli
-from synth_review.checkov_gate import CHECKOV, STATE_BUCKET_SKIPS, configured_skips, skips_for
-from synth_review.placeholders import with_placeholders
-from synth_review.synthesized import Stack, load
+from synth_review.rules.checkov_rules import CHECKOV, STATE_BUCKET_SKIPS, configured_skips, skips_for
 from tests.conftest import TEST_ENVIRONMENT
 from tests.session_synths import fast_path
 

@@ -175,7 +175,7 @@ def test_the_state_machine_role_may_write_traces(role_policy):
     assert sorted(xray["Action"]) == XRAY_ACTIONS
 
 
-def test_the_state_machine_may_invoke_exactly_the_two_payment_functions(role_policy, app_stack):
+def test_the_state_machine_may_invoke_exactly_the_payment_functions(role_policy, app_stack):
     (invoke,) = [s for s in role_policy["Statement"] if s["Sid"] == "InvokePaymentFunctions"]
     assert invoke["Action"] == ["lambda:InvokeFunction"]
     assert sorted(invoke["Resource"]) == sorted(

@@ -165,3 +165,16 @@ def test_nothing_cites_a_document_or_an_issue_a_clone_does_not_have() -> None:
     cited = [f"{os.path.relpath(path, ROOT)}: {match.group(0)}" for path in repository_texts()
              for match in OUTSIDE_REFERENCE.finditer(path.read_text(errors="replace"))]
     assert cited == []
+
+
+README_MOST_LINES = 250  # the ten-minute version; every reference lives in docs/
+
+
+def test_the_readme_is_read_in_ten_minutes() -> None:
+    assert len((ROOT / "README.md").read_text().splitlines()) <= README_MOST_LINES
+
+
+def test_every_docs_page_is_linked_from_the_readme() -> None:
+    linked = {link.split("#")[0] for link in relative_links(ROOT / "README.md")}
+    pages = {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")}
+    assert sorted(pages - linked) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -10,15 +11,19 @@ SETTING = re.compile(r"\"(PAYMENT_[A-Z_]+)\"")  # read by name, as a string lite
 
 
 def settings_read_by_the_code() -> set[str]:
-    """Settings named in any of the project's packages (constructs, fast path, review, local run), not its tests."""
+    """Settings named in any of the project's packages (settings, constructs, fast path, review, local run), not its
+    tests."""
     packages = [init.parent for init in ROOT.glob("*/__init__.py") if init.parent.name != "tests"]
-    sources = [path for package in packages for path in package.rglob("*.py")]
-    return {name for path in sources for name in SETTING.findall(path.read_text())}
+    return settings_named_in(path.read_text() for package in packages for path in package.rglob("*.py"))
+
+
+def settings_named_in(sources: Iterable[str]) -> set[str]:
+    return {name for source in sources for name in SETTING.findall(source)}
 
 
 def settings_in_the_readme_table() -> set[str]:
     text = (ROOT / "README.md").read_text()
-    table = text.split("## Settings", 1)[1].split("\n### ", 1)[0]
+    table = re.split(r"\n##+ ", text.split("\n## Settings", 1)[1], maxsplit=1)[0]
     return {match.group(1) for match in re.finditer(r"^\| `(PAYMENT_[A-Z_]+)` \|", table, re.MULTILINE)}
 
 

@@ -59,4 +59,4 @@ def test_every_listed_test_exists():
         tests = [node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test")]
         assert any(test.startswith(name) for test in tests), f"no test matches {prefix!r}"
     assert required_in_ci(f"{DEPLOY_TESTS}::test_x")
-    assert not required_in_ci("tests/payment_constructs/test_settings.py::x")
+    assert not required_in_ci("tests/payment_settings/test_settings.py::x")

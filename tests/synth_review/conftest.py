@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
+from cdktf_out.tree import Block, Stack, SynthesizedApp, load
 from synth_review import cli as review_cli
-from synth_review.checkov_gate import CHECKOV
 from synth_review.rules import findings
-from synth_review.synthesized import Block, Stack, SynthesizedApp, load
+from synth_review.rules.checkov_rules import CHECKOV
 
 ROOT = Path(__file__).resolve().parents[2]
 

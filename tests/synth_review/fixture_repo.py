@@ -25,7 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from synth_review.base_revision import synthesized_revision
+from synth_review.change.base_revision import synthesized_revision
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_SET_UP = (".venv", "node_modules", ".tools")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from synth_review.graph import FORMATS
+from synth_review.report.graph import FORMATS
 from tests.synth_review.breakages import LOGS_SID, edit_statement
 from tests.synth_review.conftest import (
     ROOT,

@@ -164,7 +164,7 @@ def test_the_base_worktree_is_removed_however_the_review_ends(fixture, monkeypat
     import os
     import signal
 
-    from synth_review import base_revision
+    from synth_review.change import base_revision
 
     seen: list[Path] = []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from payment_constructs.settings_record import RECORD
+from cdktf_out.settings_record import RECORD
 from synth_review import cli as review_cli
 from synth_review import verdict
 from tests.synth_review.conftest import rewrite_stack

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payment_constructs.settings import DEPLOYMENT_SETTINGS
-from payment_constructs.settings_record import RecordedSetting, SettingsRecord
+from cdktf_out.settings_record import RecordedSetting, SettingsRecord
+from payment_settings.settings import DEPLOYMENT_SETTINGS
 from tests.tools.deploy_trees import (
     call_arguments,
     calls,
