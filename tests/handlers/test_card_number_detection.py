@@ -396,11 +396,14 @@ def grouped(draw: st.DrawFn, digits: str) -> list[str]:
 
 @st.composite
 def obfuscated(draw: st.DrawFn, digits: str) -> str:
+    """``digits`` grouped, separated and scripted, between surroundings; never with a "::" glued to a group: that
+    writes an IPv6 address in its compressed form ("::97"), which the detector sets aside as one (the price:
+    a number split by "::" is not looked for; test_a_group_after_a_double_colon_reads_as_an_ipv6_address)."""
     groups = draw(grouped(digits))
     text = draw(written_in_any_script(groups[0]))
     for group in groups[1:]:
-        text += draw(separators) + draw(written_in_any_script(group))
-    return draw(surroundings) + text + draw(surroundings)
+        text += draw(separators.filter(lambda separator: "::" not in separator)) + draw(written_in_any_script(group))
+    return draw(surroundings.filter(lambda before: not before.endswith("::"))) + text + draw(surroundings)
 
 
 @PROPERTY_SETTINGS
@@ -408,6 +411,13 @@ def obfuscated(draw: st.DrawFn, digits: str) -> str:
 def test_a_pan_of_any_brand_is_found_however_grouped_separated_and_scripted(data: st.DataObject, pan: str) -> None:
     text = data.draw(obfuscated(pan))
     assert contains_card_number(text), ascii(text)
+
+
+def test_a_group_after_a_double_colon_reads_as_an_ipv6_address():
+    """What the property above leaves out, found by it: "::97" is the address ::97, and what follows it is no card
+    number on its own; the same digits without the "::" are one."""
+    assert not contains_card_number("::\u2079\u2077)\u2079 \xb2 " + "\u2070 " * 9 + "\u2070\u2070\xb3")
+    assert contains_card_number("\u2079\u2077)\u2079 \xb2 " + "\u2070 " * 9 + "\u2070\u2070\xb3")
 
 
 ENCODINGS = {
