@@ -25,8 +25,10 @@ from cdktf_out.tree import SynthesizedApp, load
 from payment_constructs.naming import Names
 from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
 from payment_settings.settings import Settings
+from synth_review.rules.checkov_rules import CHECKOV
 from tests import background
 from tests import session_synths as session_synths_module
+from tests.kept_checkov import write_kept_checkov
 from tests.session_synths import TEST_ENVIRONMENT, settings_from, synthesize
 
 __all__ = ["TEST_ENVIRONMENT", "settings_from", "synthesize"]  # what other test modules import from here
@@ -188,6 +190,23 @@ def background_jobs(pytestconfig: pytest.Config) -> dict[str, background.Backgro
         time.sleep(0.05)
     return {name: background.BackgroundJob(entry["label"], Path(entry["folder"]), Path(entry["record"]))
             for name, entry in json.loads(listing.read_text()).items()}
+
+
+@pytest.fixture(scope="session")
+def checkov_tool() -> Path:
+    """checkov from its tool venv; missing is a failure in CI, where `make test` must have installed it."""
+    if not CHECKOV.exists():
+        message = f"{CHECKOV} is missing; `make test` installs it (Makefile target .tools/checkov/.installed)"
+        if running_in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHECKOV
+
+
+@pytest.fixture(scope="session")
+def kept_checkov(checkov_tool: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real checkov, its verdict on each tree kept by everything it depends on (tests/kept_checkov.py)."""
+    return write_kept_checkov(tmp_path_factory.mktemp("kept-checkov"), checkov_tool, background.CACHE / "checkov")
 
 
 @pytest.fixture(scope="session")

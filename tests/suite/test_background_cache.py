@@ -103,7 +103,7 @@ def test_only_the_stock_synths_are_cached_never_the_fast_ones(tmp_path, monkeypa
 
 
 def test_checkovs_verdict_on_a_tree_is_kept_until_a_file_of_the_tree_changes(tmp_path):
-    from tests.synth_review.conftest import write_kept_checkov
+    from tests.kept_checkov import write_kept_checkov
 
     calls = tmp_path / "calls"
     fake = tmp_path / "real-checkov"
