@@ -26,7 +26,7 @@ from payment_constructs.naming import Names
 from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
 from payment_settings.settings import Settings
 from synth_review.rules.checkov_rules import CHECKOV
-from tests import background
+from tests import background, hypothesis_profile
 from tests import session_synths as session_synths_module
 from tests.kept_checkov import write_kept_checkov
 from tests.session_synths import TEST_ENVIRONMENT, settings_from, synthesize
@@ -122,7 +122,12 @@ def is_xdist_worker(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The process that owns the background jobs (pytest, or xdist's controller) makes their folder."""
+    """Hypothesis's profile (tests/hypothesis_profile.py), in every process; the process that owns the background
+    jobs (pytest, or xdist's controller) makes their folder."""
+    try:
+        hypothesis_profile.load()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
     if not is_xdist_worker(config):
         config.stash[BACKGROUND] = background.Jobs(Path(tempfile.mkdtemp(prefix="background-")))
 

@@ -37,9 +37,10 @@ from handlers.card_schemes import ISSUER_RANGES, is_issued_card_number
 from handlers.card_values import is_valid_phone_number
 from tests.handlers import card_corpus
 from tests.handlers.card_corpus import iban_countries
+from tests.hypothesis_profile import examples
 
 PROPERTY_SETTINGS = settings(
-    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(300), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 VISA = "4111111111111111"
@@ -185,7 +186,7 @@ def test_a_value_set_aside_is_not_a_card_number(text: str, what: str) -> None:
     assert not contains_card_number(text), what
 
 
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=examples(60), deadline=None, database=None)
 @given(seed=st.integers(0, 2**32), country=st.sampled_from(sorted(iban_countries())), printed=st.booleans())
 def test_a_valid_iban_of_any_registry_country_in_either_form_is_not_a_card_number(
     seed: int, country: str, printed: bool
@@ -195,7 +196,8 @@ def test_a_valid_iban_of_any_registry_country_in_either_form_is_not_a_card_numbe
     assert not contains_card_number(text), text
 
 
-@settings(max_examples=30, deadline=None, database=None)  # libphonenumber is slow; the corpus has 5,000 per class
+# libphonenumber is slow; the corpus has 5,000 per class
+@settings(max_examples=examples(30), deadline=None, database=None)
 @given(seed=st.integers(0, 2**32), region=st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
        form=st.sampled_from([phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.E164]))
 def test_a_valid_phone_number_of_any_region_in_international_form_is_not_a_card_number(
@@ -293,7 +295,7 @@ def test_luhn_check_digit(digits: str, valid: bool) -> None:
     assert passes_luhn(digits) is valid
 
 
-@settings(PROPERTY_SETTINGS, max_examples=60)
+@settings(PROPERTY_SETTINGS, max_examples=examples(60))
 @given(digits=st.text("0123456789", min_size=1, max_size=40))
 def test_our_luhn_agrees_with_python_stdnums(digits: str) -> None:
     assert passes_luhn(digits) == luhn.is_valid(digits)
@@ -428,7 +430,7 @@ ENCODINGS = {
 }
 
 
-@settings(PROPERTY_SETTINGS, max_examples=60)  # each encoding wraps the obfuscations the test above explores
+@settings(PROPERTY_SETTINGS, max_examples=examples(60))  # each encoding wraps the obfuscations the test above explores
 @given(data=st.data(), pan=pans(), encoding=st.sampled_from(sorted(ENCODINGS)))
 def test_a_pan_is_found_once_its_text_is_percent_html_or_json_encoded(
     data: st.DataObject, pan: str, encoding: str
@@ -551,7 +553,7 @@ def test_the_linear_scan_agrees_with_checking_every_stretch_of_groups(text: str)
 # --- generated benign values ------------------------------------------------------------------------------------
 # Structured values a payment's metadata carries: each must pass, every time, in any script of digits.
 
-BENIGN_SETTINGS = settings(max_examples=500, deadline=None, database=None)
+BENIGN_SETTINGS = settings(max_examples=examples(500), deadline=None, database=None)
 prose = st.sampled_from(["", "at ", "created ", "from ", "tel ", "qty ", "note: "])
 
 
