@@ -12,6 +12,8 @@ under .tools/test-cache/, keyed by tools/synth_inputs.py's fingerprint (every so
 the interpreter) and the Node version, and a later session on the same inputs reuses it instead of synthesizing again.
 The state probe's deploys are kept the same way, their key adding the probe's own two files and Terraform's version:
 they read nothing else (Terraform's built-in terraform_data, a local state), so they too only change with those.
+The session's synths of the app (tests/session_synths.py) and the change review's fixture repository are kept the same
+way; each session works on a copy of those, since tests write into them.
 """
 
 from __future__ import annotations
@@ -147,12 +149,26 @@ def cache_key(base: Path, outdir: Path, env: Mapping[str, str], *, also: Sequenc
     for path in also:
         digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes() + b"\0")
     for command in tools:
-        try:
-            version = subprocess.run(list(command), capture_output=True, text=True, check=False).stdout.strip()
-        except OSError:  # not installed: the job will say so itself
-            version = ""
-        digest.update(f"{' '.join(command)}: {version or 'missing'}\0".encode())
+        digest.update(_tool_version(command))
     return digest.hexdigest()[:40]
+
+
+def files_key(files: Sequence[Path], *, tools: Sequence[Sequence[str]] = (), root: Path = ROOT) -> str:
+    """The names and contents of `files` (relative to `root`), the interpreter, and the versions `tools` print."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(files):
+        digest.update(f"{path.as_posix()}\0".encode() + (root / path).read_bytes() + b"\0")
+    for command in tools:
+        digest.update(_tool_version(command))
+    return digest.hexdigest()[:40]
+
+
+def _tool_version(command: Sequence[str]) -> bytes:
+    try:
+        version = subprocess.run(list(command), capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:  # not installed: the job will say so itself
+        version = ""
+    return f"{' '.join(command)}: {version or 'missing'}\0".encode()
 
 
 def _environment(state_dir: Path | None, **extra: str) -> dict[str, str]:
@@ -232,11 +248,16 @@ def start_probe_synth(jobs: Jobs) -> BackgroundJob:
 
 def start_review_fixture(jobs: Jobs) -> BackgroundJob:
     """tests/synth_review/fixture_repo.py: a git repository of this project with reviewable commits, each
-    synthesized."""
+    synthesized. Kept by what it is made of: every project file it copies (the review runs from that copy, so not
+    only the synth inputs count), the interpreter, git and Node; each session gets a copy to make worktrees in."""
+    from tests.synth_review import fixture_repo
+
     folder = jobs.base / "review-fixture"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_")) and k != "PYTHONPATH"}
+    key = files_key(fixture_repo.project_files(ROOT), tools=(("git", "--version"), ("node", "--version")))
     return jobs.start("review_fixture", "review fixture repository", folder,
-                      [sys.executable, "-m", "tests.synth_review.fixture_repo", str(folder)], ROOT, env)
+                      [sys.executable, "-m", "tests.synth_review.fixture_repo", str(folder)], ROOT, env, key,
+                      copy_cached=True)
 
 
 def start_saved_plan_deploy(jobs: Jobs) -> BackgroundJob:
