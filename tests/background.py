@@ -201,18 +201,20 @@ def start_app_synth(jobs: Jobs, name: str, *, optimizations: bool, engine: str =
     return jobs.start(name, f"{name} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env, key)
 
 
-def start_session_synths(jobs: Jobs) -> BackgroundJob:
-    """tests/session_synths.py into base/session/synths, on the engine and fast path this session runs on; kept by
-    the synth inputs and the configurations (that file), like a stock synth."""
+SESSION_SWITCHES = ("PAYMENT_CDK_ENGINE", "PAYMENT_SYNTH_OPTIMIZATIONS", "PAYMENT_LAZY_JSII_CACHE")
+
+
+def start_session_synths(jobs: Jobs, root: Path = ROOT) -> BackgroundJob:
+    """tests/session_synths.py into base/session/synths, on the engine and fast path this session runs on (the
+    switches of SESSION_SWITCHES it was started with); kept by the synth inputs, those switches, Node and the
+    configurations (that file), like a stock synth."""
     folder = jobs.base / "session" / "synths"
     folder.parent.mkdir(parents=True)
-    switches = {name: os.environ[name] for name in ("PAYMENT_CDK_ENGINE", "PAYMENT_SYNTH_OPTIMIZATIONS",
-                                                    "PAYMENT_LAZY_JSII_CACHE") if name in os.environ}
-    env = _environment(None, **switches)
-    script = ROOT / "tests" / "session_synths.py"
-    key = cache_key(jobs.base, folder / "test" / "cdktf.out", env, also=[script])
+    env = _environment(None, **{name: os.environ[name] for name in SESSION_SWITCHES if name in os.environ})
+    key = cache_key(jobs.base, folder / "test" / "cdktf.out", env, also=[root / "tests" / "session_synths.py"],
+                    root=root)
     return jobs.start("session_synths", "the session's synths of the app", folder,
-                      [sys.executable, "-m", "tests.session_synths", str(folder)], ROOT, env, key, copy_cached=True)
+                      [sys.executable, "-m", "tests.session_synths", str(folder)], root, env, key, copy_cached=True)
 
 
 def start_probe_deploy(jobs: Jobs) -> BackgroundJob:
