@@ -251,12 +251,13 @@ def start_probe_synth(jobs: Jobs) -> BackgroundJob:
 def start_review_fixture(jobs: Jobs) -> BackgroundJob:
     """tests/synth_review/fixture_repo.py: a git repository of this project with reviewable commits, each
     synthesized. Kept by what it is made of: every project file it copies (the review runs from that copy, so not
-    only the synth inputs count), the interpreter, git and Node; each session gets a copy to make worktrees in."""
+    only the synth inputs count; tests, docs and benchmarks are not copied), the interpreter, git and Node; each
+    session gets a copy to make worktrees in."""
     from tests.synth_review import fixture_repo
 
     folder = jobs.base / "review-fixture"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_")) and k != "PYTHONPATH"}
-    key = files_key(fixture_repo.project_files(ROOT), tools=(("git", "--version"), ("node", "--version")))
+    key = files_key(fixture_repo.copied_files(ROOT), tools=(("git", "--version"), ("node", "--version")))
     return jobs.start("review_fixture", "review fixture repository", folder,
                       [sys.executable, "-m", "tests.synth_review.fixture_repo", str(folder)], ROOT, env, key,
                       copy_cached=True)

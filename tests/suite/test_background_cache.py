@@ -146,9 +146,9 @@ def test_the_session_synths_are_made_again_when_anything_they_depend_on_changes(
 
 
 def test_the_review_fixture_is_made_again_when_any_file_it_copies_changes(tmp_path):
-    from tests.synth_review.fixture_repo import project_files
+    from tests.synth_review.fixture_repo import copied_files
 
-    files = [path for path in project_files(ROOT) if path.parts[0] in ("synth_review", "tests")][:50]
+    files = [path for path in copied_files(ROOT) if path.parts[0] in ("synth_review", "handlers")][:50]
     project = tmp_path / "project"
     for path in files:
         (project / path).parent.mkdir(parents=True, exist_ok=True)
