@@ -59,7 +59,9 @@ JOBS_OF_MODULE = {
     "tests/tools/test_saved_plan_deploy.py": ("saved_plan_deploy",),
 }
 # Which background jobs a test needs through one of its fixtures.
-JOBS_OF_FIXTURE = {"synthesized": ("session_synths",), "recorder_synthesized": ("session_synths",)}
+SESSION_SYNTH_FIXTURES = {"synthesized": "test", "recorder_synthesized": "recorder", "dev_synthesized": "dev",
+                          "s3_backend_synthesized": "s3_backend"}
+JOBS_OF_FIXTURE = {name: ("session_synths",) for name in SESSION_SYNTH_FIXTURES}
 STARTERS = {
     "session_synths": background.start_session_synths,
     "stock_synth": lambda jobs: background.start_app_synth(jobs, "stock_synth", optimizations=False),
@@ -90,7 +92,7 @@ REQUIRED_IN_CI = {
 }
 # Fixtures whose value comes from a synth of the app, or that load the constructs in this process: a test that uses one
 # depends on the engine, and is marked `engine` (CI runs those on CDK Terrain too: `make test-cdktn`).
-SYNTH_FIXTURES = frozenset({"synthesized", "recorder_synthesized", "fast_path", "steps", "log_group_names"})
+SYNTH_FIXTURES = frozenset({*SESSION_SYNTH_FIXTURES, "fast_path", "steps", "log_group_names"})
 
 
 def running_in_ci() -> bool:
@@ -265,6 +267,18 @@ def synthesized(session_synth_folder: Path) -> SynthesizedApp:
 def recorder_synthesized(session_synth_folder: Path) -> SynthesizedApp:
     """The opt-in AWS Config recorder's configuration (PAYMENT_CONFIG_RECORDER=true)."""
     return load(session_synths_module.outdir_of(session_synth_folder, "recorder"))
+
+
+@pytest.fixture(scope="session")
+def dev_synthesized(session_synth_folder: Path) -> SynthesizedApp:
+    """A dev synth without reserved concurrency (tests/session_synths.py)."""
+    return load(session_synths_module.outdir_of(session_synth_folder, "dev"))
+
+
+@pytest.fixture(scope="session")
+def s3_backend_synthesized(session_synth_folder: Path) -> SynthesizedApp:
+    """The s3 state backend, bucket acme-terraform-state in eu-central-1 (tests/session_synths.py)."""
+    return load(session_synths_module.outdir_of(session_synth_folder, "s3_backend"))
 
 
 @pytest.fixture(scope="session")

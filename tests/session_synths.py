@@ -36,9 +36,17 @@ TEST_ENVIRONMENT = {
     "PAYMENT_OPERATOR_ROLE_ARNS": "arn:aws:iam::444455556666:role/payments-operator,"
                                   "arn:aws:iam::444455556666:role/audit/payments-auditor",
 }
-# The configurations every session reads: the test settings (`synthesized`), and the opt-in AWS Config recorder
-# (`recorder_synthesized`). A test that needs another configuration synthesizes it itself (`synthesize`).
-CONFIGURATIONS = {"test": {}, "recorder": {"PAYMENT_CONFIG_RECORDER": "true"}}
+# The configurations every session reads, each over the test settings: the test settings (`synthesized`), the opt-in
+# AWS Config recorder (`recorder_synthesized`), a dev synth without reserved concurrency (`dev_synthesized`) and the
+# s3 state backend (`s3_backend_synthesized`). A test that needs another configuration synthesizes it itself
+# (`synthesize`).
+CONFIGURATIONS = {
+    "test": {},
+    "recorder": {"PAYMENT_CONFIG_RECORDER": "true"},
+    "dev": {"PAYMENT_ENVIRONMENT": "dev", "PAYMENT_RESERVED_CONCURRENCY": "0"},
+    "s3_backend": {"PAYMENT_STATE_BACKEND": "s3", "PAYMENT_STATE_BUCKET": "acme-terraform-state",
+                   "PAYMENT_STATE_REGION": "eu-central-1"},
+}
 SERVED = "served.json"
 
 
