@@ -257,28 +257,20 @@ def session_synth_folder(background_jobs: dict[str, background.BackgroundJob]) -
     return background_jobs["session_synths"].outcome()
 
 
-@pytest.fixture(scope="session")
-def synthesized(session_synth_folder: Path) -> SynthesizedApp:
-    """The app with the test settings (TEST_ENVIRONMENT)."""
-    return load(session_synths_module.outdir_of(session_synth_folder, "test"))
+def session_synth(fixture: str, configuration: str) -> object:
+    """The fixture `fixture`: the session synth of `configuration` (tests/session_synths.py's CONFIGURATIONS)."""
+
+    @pytest.fixture(scope="session", name=fixture)
+    def read(session_synth_folder: Path) -> SynthesizedApp:
+        return load(session_synths_module.outdir_of(session_synth_folder, configuration))
+
+    return read
 
 
-@pytest.fixture(scope="session")
-def recorder_synthesized(session_synth_folder: Path) -> SynthesizedApp:
-    """The opt-in AWS Config recorder's configuration (PAYMENT_CONFIG_RECORDER=true)."""
-    return load(session_synths_module.outdir_of(session_synth_folder, "recorder"))
-
-
-@pytest.fixture(scope="session")
-def dev_synthesized(session_synth_folder: Path) -> SynthesizedApp:
-    """A dev synth without reserved concurrency (tests/session_synths.py)."""
-    return load(session_synths_module.outdir_of(session_synth_folder, "dev"))
-
-
-@pytest.fixture(scope="session")
-def s3_backend_synthesized(session_synth_folder: Path) -> SynthesizedApp:
-    """The s3 state backend, bucket acme-terraform-state in eu-central-1 (tests/session_synths.py)."""
-    return load(session_synths_module.outdir_of(session_synth_folder, "s3_backend"))
+# synthesized: the test settings (TEST_ENVIRONMENT); recorder_synthesized: the opt-in AWS Config recorder;
+# dev_synthesized: a dev synth without reserved concurrency; s3_backend_synthesized: the s3 state backend.
+synthesized, recorder_synthesized, dev_synthesized, s3_backend_synthesized = (
+    session_synth(fixture, configuration) for fixture, configuration in SESSION_SYNTH_FIXTURES.items())
 
 
 @pytest.fixture(scope="session")
