@@ -471,6 +471,13 @@ def test_an_id_of_13_to_19_digits_that_fails_luhn_passes_in_any_script(data: st.
     assert not contains_card_number(text), ascii(text)
 
 
+def test_an_issued_looking_id_that_fails_luhn_only_by_a_doubled_digit_above_4_passes():
+    """Pinned for the property above, which draws such an id in only some runs at the suite's example count: its
+    doubled 5-9s must lose 9 (Luhn's digit sum), or it reads as a valid Visa number."""
+    assert not luhn.is_valid("4556737586890008")
+    assert not contains_card_number("4556737586890008")
+
+
 @PROPERTY_SETTINGS
 @given(data=st.data(), length=st.integers(PAN_MAX_DIGITS + 1, 60), pan=pans())
 def test_an_unbroken_run_of_20_or_more_digits_is_never_a_card_number(
