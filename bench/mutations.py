@@ -41,7 +41,7 @@ MUTATIONS = (
              '"MaxAttempts": 3,', '"MaxAttempts": 0,'),
     Mutation("ledger: PutItem without its condition", "handlers/processing.py",
              'ConditionExpression=f"attribute_not_exists({LEDGER_KEY})",', ""),
-    Mutation("Luhn: doubled digits not reduced", "handlers/card_numbers.py",
+    Mutation("Luhn: doubled digits not reduced", "handlers/card_values.py",
              "doubled = sum(_DOUBLED[int(d)] for d in digits[-2::-2])",
              "doubled = sum(2 * int(d) for d in digits[-2::-2])"),
     Mutation("review logs-key rule: ArnLike accepted", "synth_review/rules/key_policy_rules.py",

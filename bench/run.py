@@ -1,4 +1,8 @@
-"""The synth/test/review benchmark: python bench/run.py [--runs N] (after `make test`, which installs everything).
+"""The synth/test/review benchmark: python bench/run.py [--runs N] [--stock-and-test] (after `make test`, which
+installs everything).
+
+--stock-and-test runs only the stock synth and `make test`, side by side, for the one ratio the suite's budget is
+written in (`make test` at most 2 x a stock synth): a quicker run that prints its table and leaves results.md alone.
 
 `make test` is timed as a developer runs it again on the same tree: one untimed run first fills its caches.
 
@@ -49,6 +53,9 @@ class Scenario:
     def median_peak_mb(self) -> float:
         return statistics.median(r.peak_mb for r in self.runs)
 
+    def median_cpu_seconds(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
 
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMENT_")}
@@ -77,7 +84,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--growth-runs", type=int, default=3)
     parser.add_argument("--skip-test", action="store_true", help="leave out make test (the slowest scenario)")
+    parser.add_argument("--stock-and-test", action="store_true",
+                        help="only the stock synth and make test, side by side; print, do not rewrite results.md")
     args = parser.parse_args()
+    if args.stock_and_test and args.skip_test:
+        parser.error("--stock-and-test measures make test; leave out --skip-test")
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
 
     def forget_stamp() -> None:
@@ -108,6 +119,8 @@ def main() -> int:
         Scenario("`make review BASE=HEAD`", ["make", "--no-print-directory", "review", "BASE=HEAD"]),
         Scenario("`python -c 'import cdktf_cdktf_provider_aws'`", [PY, "-c", "import cdktf_cdktf_provider_aws"]),
     ]
+    if args.stock_and_test:
+        scenarios = [stock]
     if not args.skip_test:
         scenarios.append(Scenario("`make test`", ["make", "--no-print-directory", "test"]))
     started = time.time()
@@ -115,6 +128,22 @@ def main() -> int:
         for scenario in scenarios:
             scenario.run_once()
         print(f"round {round_number + 1}/{args.runs} done ({time.time() - started:.0f} s)", file=sys.stderr)
+
+    base_s, base_mb, base_cpu = stock.median_seconds(), stock.median_peak_mb(), stock.median_cpu_seconds()
+    rows = [[s.name, f"{s.median_seconds():.2f}",
+             f"{min(r.seconds for r in s.runs):.2f}–{max(r.seconds for r in s.runs):.2f}",
+             f"{s.median_seconds() / base_s:.3f}", f"{s.median_cpu_seconds():.1f}",
+             f"{s.median_cpu_seconds() / base_cpu:.2f}", f"{s.median_peak_mb():.0f}",
+             f"{s.median_peak_mb() / base_mb:.2f}"]
+            for s in scenarios]
+    headers = ["scenario", "median s", "range s", "× stock time", "median CPU s", "× stock CPU", "peak MB",
+               "× stock memory"]
+    if args.stock_and_test:
+        print(f"Machine: {machine()}. Load average before: {os.getloadavg()[0]:.2f}. {args.runs} runs, interleaved; "
+              "medians. CPU s: user + system of the whole process tree.")
+        print("\n".join(table(headers, rows)))
+        shutil.rmtree(scratch, ignore_errors=True)
+        return 0
 
     growth: list[tuple[int, list[Run]]] = []
     for count in (1, 2, 4, 8):
@@ -126,11 +155,6 @@ def main() -> int:
         growth.append((count, runs))
     shutil.rmtree(scratch, ignore_errors=True)
 
-    base_s, base_mb = stock.median_seconds(), stock.median_peak_mb()
-    rows = [[s.name, f"{s.median_seconds():.2f}",
-             f"{min(r.seconds for r in s.runs):.2f}–{max(r.seconds for r in s.runs):.2f}",
-             f"{s.median_seconds() / base_s:.3f}", f"{s.median_peak_mb():.0f}", f"{s.median_peak_mb() / base_mb:.2f}"]
-            for s in scenarios]
     one_env = statistics.median(r.seconds for r in growth[0][1])
     growth_rows = [[str(n), str(2 * n), f"{statistics.median(r.seconds for r in runs):.2f}",
                     f"{statistics.median(r.seconds for r in runs) / one_env:.2f}",
@@ -141,9 +165,9 @@ def main() -> int:
         f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
         f"Command: `python bench/run.py --runs {args.runs}`; {args.runs} runs per scenario, interleaved; medians. "
         "Peak memory is the sum of the resident memory of the whole process tree (make, Python, jsii's Node "
-        "kernel, the cdktf CLI), sampled every 20 ms.",
+        "kernel, the cdktf CLI), sampled every 20 ms; CPU is user + system of that whole tree (bench/proctree.py).",
         "",
-        *table(["scenario", "median s", "range s", "× stock time", "peak MB", "× stock memory"], rows),
+        *table(headers, rows),
         "",
         f"Growth: N environments' stack pairs synthesized in one process (fast path; {args.growth_runs} runs each).",
         "",

@@ -12,6 +12,8 @@ under .tools/test-cache/, keyed by tools/synth_inputs.py's fingerprint (every so
 the interpreter) and the Node version, and a later session on the same inputs reuses it instead of synthesizing again.
 The state probe's deploys are kept the same way, their key adding the probe's own two files and Terraform's version:
 they read nothing else (Terraform's built-in terraform_data, a local state), so they too only change with those.
+The session's synths of the app (tests/session_synths.py) and the change review's fixture repository are kept the same
+way; each session works on a copy of those, since tests write into them.
 """
 
 from __future__ import annotations
@@ -74,15 +76,19 @@ class Jobs:
         self._watchers: list[threading.Thread] = []
 
     def start(self, name: str, label: str, folder: Path, command: Sequence[str], cwd: Path, env: Mapping[str, str],
-              cache_key: str | None = None, beside: Sequence[str] = ()) -> BackgroundJob:
+              cache_key: str | None = None, beside: Sequence[str] = (), copy_cached: bool = False) -> BackgroundJob:
         """Run `command`, which makes `folder` (and the folders named `beside` it). With a cache key: reuse the
-        folders a finished run with that key kept, or keep this run's once it succeeds."""
+        folders a finished run with that key kept, or keep this run's once it succeeds. `copy_cached`: hand out a
+        copy of a kept `folder`, in `folder` itself, for tests that may write into what they are given."""
         record = self.base / "jobs" / name
         record.mkdir(parents=True)
         cached = CACHE / name / cache_key if cache_key else None
         if cached is not None and cached.is_dir():
             (record / OUTPUT).write_text("")
             _write_status(record, 0)
+            if copy_cached:
+                shutil.copytree(cached / folder.name, folder, symlinks=True, dirs_exist_ok=True)
+                return BackgroundJob(f"{label} (cached)", folder, record)
             return BackgroundJob(f"{label} (cached)", cached / folder.name, record)
         with (record / OUTPUT).open("wb") as output:
             process = subprocess.Popen(list(command), cwd=cwd, env=dict(env), stdout=output, stderr=subprocess.STDOUT)
@@ -143,12 +149,26 @@ def cache_key(base: Path, outdir: Path, env: Mapping[str, str], *, also: Sequenc
     for path in also:
         digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes() + b"\0")
     for command in tools:
-        try:
-            version = subprocess.run(list(command), capture_output=True, text=True, check=False).stdout.strip()
-        except OSError:  # not installed: the job will say so itself
-            version = ""
-        digest.update(f"{' '.join(command)}: {version or 'missing'}\0".encode())
+        digest.update(_tool_version(command))
     return digest.hexdigest()[:40]
+
+
+def files_key(files: Sequence[Path], *, tools: Sequence[Sequence[str]] = (), root: Path = ROOT) -> str:
+    """The names and contents of `files` (relative to `root`), the interpreter, and the versions `tools` print."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(files):
+        digest.update(f"{path.as_posix()}\0".encode() + (root / path).read_bytes() + b"\0")
+    for command in tools:
+        digest.update(_tool_version(command))
+    return digest.hexdigest()[:40]
+
+
+def _tool_version(command: Sequence[str]) -> bytes:
+    try:
+        version = subprocess.run(list(command), capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:  # not installed: the job will say so itself
+        version = ""
+    return f"{' '.join(command)}: {version or 'missing'}\0".encode()
 
 
 def _environment(state_dir: Path | None, **extra: str) -> dict[str, str]:
@@ -179,6 +199,22 @@ def start_app_synth(jobs: Jobs, name: str, *, optimizations: bool, engine: str =
                        CDKTF_OUTDIR=str(outdir), PAYMENT_CDK_ENGINE=engine)
     key = None if optimizations else cache_key(jobs.base, outdir, env)
     return jobs.start(name, f"{name} synth", outdir, [sys.executable, str(ROOT / "main.py")], ROOT, env, key)
+
+
+SESSION_SWITCHES = ("PAYMENT_CDK_ENGINE", "PAYMENT_SYNTH_OPTIMIZATIONS", "PAYMENT_LAZY_JSII_CACHE")
+
+
+def start_session_synths(jobs: Jobs, root: Path = ROOT) -> BackgroundJob:
+    """tests/session_synths.py into base/session/synths, on the engine and fast path this session runs on (the
+    switches of SESSION_SWITCHES it was started with); kept by the synth inputs, those switches, Node and the
+    configurations (that file), like a stock synth."""
+    folder = jobs.base / "session" / "synths"
+    folder.parent.mkdir(parents=True)
+    env = _environment(None, **{name: os.environ[name] for name in SESSION_SWITCHES if name in os.environ})
+    key = cache_key(jobs.base, folder / "test" / "cdktf.out", env, also=[root / "tests" / "session_synths.py"],
+                    root=root)
+    return jobs.start("session_synths", "the session's synths of the app", folder,
+                      [sys.executable, "-m", "tests.session_synths", str(folder)], root, env, key, copy_cached=True)
 
 
 def start_probe_deploy(jobs: Jobs) -> BackgroundJob:
@@ -214,11 +250,17 @@ def start_probe_synth(jobs: Jobs) -> BackgroundJob:
 
 def start_review_fixture(jobs: Jobs) -> BackgroundJob:
     """tests/synth_review/fixture_repo.py: a git repository of this project with reviewable commits, each
-    synthesized."""
+    synthesized. Kept by what it is made of: every project file it copies (the review runs from that copy, so not
+    only the synth inputs count; tests, docs and benchmarks are not copied), the interpreter, git and Node; each
+    session gets a copy to make worktrees in."""
+    from tests.synth_review import fixture_repo
+
     folder = jobs.base / "review-fixture"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "CDKTF_")) and k != "PYTHONPATH"}
+    key = files_key(fixture_repo.copied_files(ROOT), tools=(("git", "--version"), ("node", "--version")))
     return jobs.start("review_fixture", "review fixture repository", folder,
-                      [sys.executable, "-m", "tests.synth_review.fixture_repo", str(folder)], ROOT, env)
+                      [sys.executable, "-m", "tests.synth_review.fixture_repo", str(folder)], ROOT, env, key,
+                      copy_cached=True)
 
 
 def start_saved_plan_deploy(jobs: Jobs) -> BackgroundJob:

@@ -1,23 +1,22 @@
-"""Session fixtures: the whole app is synthesized once per configuration, the way `cdktf synth` does, into a
-temporary outdir; and the slow child processes the selected tests need, started before the first test
-(tests/background.py), by the one process that owns them (pytest, or pytest-xdist's controller).
+"""Session fixtures: the whole app synthesized once per configuration, the way `cdktf synth` does
+(tests/session_synths.py); and the slow child processes the selected tests need, started before the first test
+(tests/background.py), by the one process that owns them (pytest, or pytest-xdist's controller). The session synths
+are such a process too: every worker reads the same synths, and an unchanged tree reuses those of the last session.
 
-cdktf is imported inside the fixtures, not at module level, so the handler tests never pay for loading it. Hypothesis
-runs with its defaults everywhere, CI included: it explores new examples on every run (docs/testing.md).
+cdktf is imported inside the fixtures, not at module level, so a worker that runs no construct in its own process never
+pays for loading it. Hypothesis explores new examples on every run, CI included (docs/testing.md).
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,9 +25,14 @@ from cdktf_out.tree import SynthesizedApp, load
 from payment_constructs.naming import Names
 from payment_constructs.stack_contract import APP_STACK, ENCRYPTION_STACK
 from payment_settings.settings import Settings
-from synth_speed import fast_synth
-from tests import background
+from synth_review.rules.checkov_rules import CHECKOV
+from tests import background, hypothesis_profile
+from tests import session_synths as session_synths_module
 from tests.encrypted_logs import jobs as library_jobs
+from tests.kept_checkov import write_kept_checkov
+from tests.session_synths import TEST_ENVIRONMENT, settings_from, synthesize
+
+__all__ = ["TEST_ENVIRONMENT", "settings_from", "synthesize"]  # what other test modules import from here
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # A runner started in the background (a CI job, nohup, `cmd &` in a script) inherits SIGINT ignored, and every make,
@@ -40,24 +44,11 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 # tests/cdk_engine/test_engines.py compares the two engines in child processes.
 cdk_engine.use(cdk_engine.chosen())
 
-# Not the defaults, so a test can tell a value that came from settings from one that was hard-coded.
-TEST_ENVIRONMENT = {
-    "PAYMENT_ENVIRONMENT": "qa",
-    "PAYMENT_AWS_REGION": "eu-west-1",
-    "PAYMENT_LOG_RETENTION_DAYS": "400",
-    "PAYMENT_RESERVED_CONCURRENCY": "7",
-    "PAYMENT_KMS_PROPAGATION_WAIT": "45s",
-    "PAYMENT_KEY_DELETION_WINDOW_DAYS": "10",
-    "PAYMENT_AWS_ACCOUNT_ID": "444455556666",  # required outside dev: the provider's allowed_account_ids
-    # Two operators (one with a path), so every review and JSON test also holds the grants' policies.
-    "PAYMENT_OPERATOR_ROLE_ARNS": "arn:aws:iam::444455556666:role/payments-operator,"
-                                  "arn:aws:iam::444455556666:role/audit/payments-auditor",
-}
-
 
 BACKGROUND = pytest.StashKey[background.Jobs]()
 BACKGROUND_BASE = "background_base"
 JOB_LIST = "jobs.json"
+WANTED = "wanted-{}.json"  # the jobs a process's collected tests need, by whoever collected them
 # Which background jobs each test module needs; they start only if one of its tests is selected.
 JOBS_OF_MODULE = {
     "tests/synth_speed/test_synth_identity.py": ("stock_synth", "fast_synth", "cdktn_stock_synth", "cdktn_fast_synth"),
@@ -70,7 +61,12 @@ JOBS_OF_MODULE = {
     "tests/encrypted_logs/test_log_groups_key.py": ("library_synth",),
     "tests/examples/test_audit_trail.py": ("wheel_synth",),
 }
+# Which background jobs a test needs through one of its fixtures.
+SESSION_SYNTH_FIXTURES = {"synthesized": "test", "recorder_synthesized": "recorder", "dev_synthesized": "dev",
+                          "s3_backend_synthesized": "s3_backend"}
+JOBS_OF_FIXTURE = {name: ("session_synths",) for name in SESSION_SYNTH_FIXTURES}
 STARTERS = {
+    "session_synths": background.start_session_synths,
     "stock_synth": lambda jobs: background.start_app_synth(jobs, "stock_synth", optimizations=False),
     "fast_synth": lambda jobs: background.start_app_synth(jobs, "fast_synth", optimizations=True),
     "cdktn_stock_synth": lambda jobs: background.start_app_synth(jobs, "cdktn_stock_synth", optimizations=False,
@@ -99,9 +95,9 @@ REQUIRED_IN_CI = {
     "tests/synth_speed/test_lazy_jsii_index.py::test_a_build_killed_midway": "the time provider",
     "tests/synth_speed/test_lazy_jsii_index.py::test_files_of_a_build_in_progress": "the time provider",
 }
-# Fixtures whose value comes from a synth of the app: a test that uses one depends on the engine that synthesized it,
-# and is marked `engine` (CI runs those on CDK Terrain too: `make test-cdktn`).
-SYNTH_FIXTURES = frozenset({"synthesized", "recorder_synthesized"})
+# Fixtures whose value comes from a synth of the app, or that load the constructs in this process: a test that uses one
+# depends on the engine, and is marked `engine` (CI runs those on CDK Terrain too: `make test-cdktn`).
+SYNTH_FIXTURES = frozenset({*SESSION_SYNTH_FIXTURES, "fast_path", "steps", "log_group_names"})
 
 
 def running_in_ci() -> bool:
@@ -133,7 +129,12 @@ def is_xdist_worker(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The process that owns the background jobs (pytest, or xdist's controller) makes their folder."""
+    """Hypothesis's profile (tests/hypothesis_profile.py), in every process; the process that owns the background
+    jobs (pytest, or xdist's controller) makes their folder."""
+    try:
+        hypothesis_profile.load()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
     if not is_xdist_worker(config):
         config.stash[BACKGROUND] = background.Jobs(Path(tempfile.mkdtemp(prefix="background-")))
 
@@ -143,13 +144,20 @@ def pytest_configure_node(node) -> None:  # pytest-xdist: tell each worker where
     node.workerinput[BACKGROUND_BASE] = str(node.config.stash[BACKGROUND].base)
 
 
-def start_background_jobs(config: pytest.Config, nodeids: list[str]) -> None:
+def jobs_wanted(items: list[pytest.Item]) -> list[str]:
+    """The background jobs these tests need, by their modules and their fixtures."""
+    return sorted({job for item in items
+                   for job in (*JOBS_OF_MODULE.get(item.nodeid.split("::")[0], ()),
+                               *(job for name in getattr(item, "fixturenames", ()) for job in
+                                 JOBS_OF_FIXTURE.get(name, ())))})
+
+
+def start_background_jobs(config: pytest.Config, wanted: list[str]) -> None:
     """Start the slow child processes the selected tests need, before any test runs, and list them for the
     workers."""
     jobs = config.stash[BACKGROUND]
     if (jobs.base / JOB_LIST).exists():
         return  # every xdist worker reports the same collection; the first report starts them
-    wanted = sorted({job for nodeid in nodeids for job in JOBS_OF_MODULE.get(nodeid.split("::")[0], ())})
     started = {name: STARTERS[name](jobs) for name in wanted}
     listing = {name: {"label": job.label, "folder": str(job.folder), "record": str(job.record)}
                for name, job in started.items()}
@@ -157,14 +165,23 @@ def start_background_jobs(config: pytest.Config, nodeids: list[str]) -> None:
     (jobs.base / f".{JOB_LIST}").rename(jobs.base / JOB_LIST)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reports the collection to the controller
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if not is_xdist_worker(session.config):
-        start_background_jobs(session.config, [item.nodeid for item in session.items])
+    """The controller sees only test ids: a worker writes which jobs its tests need before it reports them."""
+    wanted = jobs_wanted(session.items)
+    if is_xdist_worker(session.config):
+        worker = session.config.workerinput
+        partial = Path(worker[BACKGROUND_BASE]) / f".{WANTED.format(worker['workerid'])}"
+        partial.write_text(json.dumps(wanted))
+        partial.rename(partial.with_name(partial.name[1:]))
+    else:
+        start_background_jobs(session.config, wanted)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
-    start_background_jobs(node.config, ids)
+    wanted = node.config.stash[BACKGROUND].base / WANTED.format(node.gateway.id)
+    start_background_jobs(node.config, json.loads(wanted.read_text()))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -187,29 +204,21 @@ def background_jobs(pytestconfig: pytest.Config) -> dict[str, background.Backgro
             for name, entry in json.loads(listing.read_text()).items()}
 
 
-def synthesize(settings: Settings, outdir: Path, steps: Sequence[Any] | None = None) -> SynthesizedApp:
-    """Synthesize as main.py does, fast path included (tests/synth_speed proves it changes nothing in the output;
-    PAYMENT_SYNTH_OPTIMIZATIONS=off runs the suite on stock imports). `steps`: another step list than the app's."""
-    gc_was_enabled = gc.isenabled()
-    fast_synth.enable()
-    try:
-        from cdktf import App
-
-        from payment_constructs.workflow_app import add_workflow_stacks
-        from payment_constructs.workflow_steps import WORKFLOW_STEPS
-
-        app = App(outdir=str(outdir))
-        add_workflow_stacks(app, settings, steps=WORKFLOW_STEPS if steps is None else steps)
-        app.synth()
-    finally:
-        fast_synth.after_synth()
-        if gc_was_enabled:
-            gc.enable()  # the rest of the suite (hypothesis above all) makes garbage a collector should see
-    return load(outdir)
+@pytest.fixture(scope="session")
+def checkov_tool() -> Path:
+    """checkov from its tool venv; missing is a failure in CI, where `make test` must have installed it."""
+    if not CHECKOV.exists():
+        message = f"{CHECKOV} is missing; `make test` installs it (Makefile target .tools/checkov/.installed)"
+        if running_in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHECKOV
 
 
-def settings_from(overrides: Mapping[str, str], base: Mapping[str, str] = TEST_ENVIRONMENT) -> Settings:
-    return Settings.from_environment({**base, **overrides})
+@pytest.fixture(scope="session")
+def kept_checkov(checkov_tool: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real checkov, its verdict on each tree kept by everything it depends on (tests/kept_checkov.py)."""
+    return write_kept_checkov(tmp_path_factory.mktemp("kept-checkov"), checkov_tool, background.CACHE / "checkov")
 
 
 @pytest.fixture(scope="session")
@@ -222,32 +231,51 @@ def names(settings: Settings) -> Names:
     return Names(settings.environment)
 
 
+@pytest.fixture
+def fast_path() -> Iterator[None]:
+    """For a test that loads the constructs (and so cdktf and the providers) in this process: the fast path on first,
+    as main.py has it (tests/synth_speed/ switches it off and on again, so each such test asks)."""
+    with session_synths_module.fast_path():
+        yield
+
+
 @pytest.fixture(scope="session")
-def steps(synthesized: SynthesizedApp) -> tuple[str, ...]:
-    """The workflow's steps, as the step list names them (read after the session synth, as log_group_names is)."""
-    from payment_constructs.workflow_steps import WORKFLOW_STEPS
+def steps() -> tuple[str, ...]:
+    """The workflow's steps, as the step list names them."""
+    with session_synths_module.fast_path():  # the step list imports the provider
+        from payment_constructs.workflow_steps import WORKFLOW_STEPS
 
     return tuple(spec.step for spec in WORKFLOW_STEPS)
 
 
 @pytest.fixture(scope="session")
-def log_group_names(names: Names, synthesized: SynthesizedApp) -> tuple[str, ...]:
-    """The workflow's encrypted log groups, from the step list and naming, as the stacks compute them (after the
-    session synth: the step list imports the provider, which must load through the fast path)."""
-    from payment_constructs.workflow_steps import workflow_log_groups
+def log_group_names(names: Names) -> tuple[str, ...]:
+    """The workflow's encrypted log groups, from the step list and naming, as the stacks compute them."""
+    with session_synths_module.fast_path():  # the step list imports the provider
+        from payment_constructs.workflow_steps import workflow_log_groups
 
     return workflow_log_groups(names)
 
 
 @pytest.fixture(scope="session")
-def synthesized(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
-    return synthesize(settings, tmp_path_factory.mktemp("cdktf.out"))
+def session_synth_folder(background_jobs: dict[str, background.BackgroundJob]) -> Path:
+    return background_jobs["session_synths"].outcome()
 
 
-@pytest.fixture(scope="session")
-def recorder_synthesized(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
-    """The opt-in AWS Config recorder's configuration (PAYMENT_CONFIG_RECORDER=true), synthesized once."""
-    return synthesize(settings_from({"PAYMENT_CONFIG_RECORDER": "true"}), tmp_path_factory.mktemp("recorder"))
+def session_synth(fixture: str, configuration: str) -> object:
+    """The fixture `fixture`: the session synth of `configuration` (tests/session_synths.py's CONFIGURATIONS)."""
+
+    @pytest.fixture(scope="session", name=fixture)
+    def read(session_synth_folder: Path) -> SynthesizedApp:
+        return load(session_synths_module.outdir_of(session_synth_folder, configuration))
+
+    return read
+
+
+# synthesized: the test settings (TEST_ENVIRONMENT); recorder_synthesized: the opt-in AWS Config recorder;
+# dev_synthesized: a dev synth without reserved concurrency; s3_backend_synthesized: the s3 state backend.
+synthesized, recorder_synthesized, dev_synthesized, s3_backend_synthesized = (
+    session_synth(fixture, configuration) for fixture, configuration in SESSION_SYNTH_FIXTURES.items())
 
 
 @pytest.fixture(scope="session")

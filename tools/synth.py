@@ -2,8 +2,10 @@
 
     python tools/synth.py [--outdir DIR] [--app SCRIPT] [-- COMMAND ...]
 
-DIR is --outdir, else $CDKTF_OUTDIR, else cdktf.out; missing parent folders are created. SCRIPT is the app, a script
-of the project (main.py; bootstrap_state.py for the state bucket). What it guarantees:
+DIR is --outdir, else $CDKTF_OUTDIR, else cdktf.out; missing parent folders are created. SCRIPT is the app, a Python
+script run with this interpreter: main.py by default, bootstrap_state.py for the state bucket, or any other app that
+writes a synth into $CDKTF_OUTDIR (a relative path is the project's). The tool knows nothing of what the app builds:
+its one line names the stacks the app's manifest.json lists. What it guarantees:
 
 - **One synth of a folder at a time.** It holds an exclusive `flock` on `.<name>.lock` beside the folder for the
   whole run; a second run waits (saying so once). The kernel drops the lock when the process dies, however it dies,
@@ -29,6 +31,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -45,7 +48,6 @@ sys.path.insert(0, str(ROOT))
 from cdktf_out.outdir import default_outdir  # noqa: E402
 
 APPS = (synth_inputs.MAIN_APP, "bootstrap_state.py")  # the project's apps: the workflow, and its state bucket
-STACKS = "encryption and app"
 EXIT_SYNTH_FAILED = 1
 EXIT_BAD_INPUT = 2
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -142,7 +144,8 @@ def remove_leftovers(outdir: Path) -> None:
 def run_app(app: str, tmp: Path, lock_fd: int) -> None:
     """The app (main.py) into `tmp`. In its own session, so a Ctrl-C reaches only this tool, which stops it quietly; it
     inherits the lock, so if this tool is killed outright the folder stays locked until the app has exited too."""
-    child = subprocess.Popen([sys.executable, str(ROOT / app)], env={**os.environ, "CDKTF_OUTDIR": str(tmp)},
+    child = subprocess.Popen([sys.executable, str(synth_inputs.app_script(app))],
+                             env={**os.environ, "CDKTF_OUTDIR": str(tmp)},
                              start_new_session=True, pass_fds=(lock_fd,))
     try:
         status = child.wait()
@@ -253,8 +256,26 @@ def synthesize(outdir: Path, lock_fd: int, app: str = synth_inputs.MAIN_APP) -> 
                              "folder holding it writable, or set CDKTF_OUTDIR to a writable folder") from error
     finally:
         discard(tmp)  # the old folder after a swap; the unfinished one after a failure or an interrupt
-    stacks = STACKS if app == synth_inputs.MAIN_APP else "of " + app
-    return f"Synthesized the stacks {stacks} into {outdir}"
+    return f"Synthesized {stacks_in(outdir)} into {outdir}"
+
+
+def stacks_in(outdir: Path) -> str:
+    """The stacks the synth's manifest lists, each after those it depends on (the order a deploy takes them):
+    "the stacks encryption and app"."""
+    try:
+        stacks = json.loads((outdir / "manifest.json").read_text())["stacks"]
+        pending = {name: set(stack.get("dependencies", ())) for name, stack in stacks.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "an app without a readable manifest.json"
+    ordered: list[str] = []
+    while pending:
+        ready = [name for name, needs in pending.items() if needs <= set(ordered)] or list(pending)
+        ordered.append(ready[0])
+        del pending[ready[0]]
+    if len(ordered) == 1:
+        return f"the stack {ordered[0]}"
+    return "the stacks " + (" and ".join(ordered) if len(ordered) == 2 else
+                            ", ".join(ordered[:-1]) + " and " + ordered[-1])
 
 
 def looks_synthesized(folder: Path) -> bool:
@@ -288,9 +309,9 @@ def parse(argv: list[str]) -> tuple[Path, str, list[str]]:
         argv, command = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     parser = argparse.ArgumentParser(prog="tools/synth.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--outdir", default=default_outdir())
-    parser.add_argument("--app", default=synth_inputs.MAIN_APP, choices=APPS)
+    parser.add_argument("--app", default=synth_inputs.MAIN_APP, help="the app, a Python script (default: %(default)s)")
     args = parser.parse_args(argv)
-    return Path(args.outdir), args.app, command
+    return Path(args.outdir), synth_inputs.app_name(args.app), command
 
 
 def main(argv: list[str]) -> int:
@@ -298,6 +319,9 @@ def main(argv: list[str]) -> int:
     for signum in HANDLED_SIGNALS:
         signal.signal(signum, _raise_interrupted)
     try:
+        if not synth_inputs.app_script(app).is_file():
+            raise SynthError(f"the app {app!r} is not a file; name a Python script that synthesizes into "
+                             "$CDKTF_OUTDIR (main.py by default)")
         prepare(outdir)
         with exclusive_lock(outdir) as lock_fd:
             print(synthesize(outdir, lock_fd, app), flush=True)

@@ -53,14 +53,25 @@ def input_files(root: Path = ROOT) -> Iterator[Path]:
         yield from sorted(p for p in (root / directory).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
+def app_name(app: str, root: Path = ROOT) -> str:
+    """One name per script, however it was given: relative to the project when it is inside it, else absolute."""
+    script = (root / app).resolve()
+    return script.relative_to(root.resolve()).as_posix() if script.is_relative_to(root.resolve()) else str(script)
+
+
+def app_script(app: str, root: Path = ROOT) -> Path:
+    return root / app  # an absolute `app` stays as it is
+
+
 def fingerprint(outdir: Path, root: Path = ROOT, environ: Mapping[str, str] | None = None,
                 app: str = MAIN_APP) -> str:
-    """The inputs of a synth of `app` (a script of the project) into `outdir`."""
+    """The inputs of a synth of `app` (a Python script, named as app_name names it) into `outdir`."""
     env = os.environ if environ is None else environ
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
-    if app != MAIN_APP:  # another tree from the same inputs (the main app's stamps stay as they were)
-        digest.update(f"app={app}\0".encode())
+    if app != MAIN_APP:  # another tree (the main app's stamps stay as they were), from the script's own text too
+        script = app_script(app, root)
+        digest.update(f"app={app}\0".encode() + (script.read_bytes() if script.is_file() else b"<missing>") + b"\0")
     # The local backend's state paths are written relative to the output folder: its place is an input.
     digest.update(f"outdir={os.path.abspath(outdir)}\0".encode())
     for path in input_files(root):

@@ -37,9 +37,10 @@ from handlers.card_schemes import ISSUER_RANGES, is_issued_card_number
 from handlers.card_values import is_valid_phone_number
 from tests.handlers import card_corpus
 from tests.handlers.card_corpus import iban_countries
+from tests.hypothesis_profile import examples
 
 PROPERTY_SETTINGS = settings(
-    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(300), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 VISA = "4111111111111111"
@@ -185,7 +186,7 @@ def test_a_value_set_aside_is_not_a_card_number(text: str, what: str) -> None:
     assert not contains_card_number(text), what
 
 
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=examples(60), deadline=None, database=None)
 @given(seed=st.integers(0, 2**32), country=st.sampled_from(sorted(iban_countries())), printed=st.booleans())
 def test_a_valid_iban_of_any_registry_country_in_either_form_is_not_a_card_number(
     seed: int, country: str, printed: bool
@@ -195,7 +196,8 @@ def test_a_valid_iban_of_any_registry_country_in_either_form_is_not_a_card_numbe
     assert not contains_card_number(text), text
 
 
-@settings(max_examples=30, deadline=None, database=None)  # libphonenumber is slow; the corpus has 5,000 per class
+# libphonenumber is slow; the corpus has 5,000 per class
+@settings(max_examples=examples(30), deadline=None, database=None)
 @given(seed=st.integers(0, 2**32), region=st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
        form=st.sampled_from([phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.E164]))
 def test_a_valid_phone_number_of_any_region_in_international_form_is_not_a_card_number(
@@ -293,7 +295,7 @@ def test_luhn_check_digit(digits: str, valid: bool) -> None:
     assert passes_luhn(digits) is valid
 
 
-@settings(PROPERTY_SETTINGS, max_examples=60)
+@settings(PROPERTY_SETTINGS, max_examples=examples(60))
 @given(digits=st.text("0123456789", min_size=1, max_size=40))
 def test_our_luhn_agrees_with_python_stdnums(digits: str) -> None:
     assert passes_luhn(digits) == luhn.is_valid(digits)
@@ -396,11 +398,14 @@ def grouped(draw: st.DrawFn, digits: str) -> list[str]:
 
 @st.composite
 def obfuscated(draw: st.DrawFn, digits: str) -> str:
+    """``digits`` grouped, separated and scripted, between surroundings; never with a "::" glued to a group: that
+    writes an IPv6 address in its compressed form ("::97"), which the detector sets aside as one (the price:
+    a number split by "::" is not looked for; test_a_group_after_a_double_colon_reads_as_an_ipv6_address)."""
     groups = draw(grouped(digits))
     text = draw(written_in_any_script(groups[0]))
     for group in groups[1:]:
-        text += draw(separators) + draw(written_in_any_script(group))
-    return draw(surroundings) + text + draw(surroundings)
+        text += draw(separators.filter(lambda separator: "::" not in separator)) + draw(written_in_any_script(group))
+    return draw(surroundings.filter(lambda before: not before.endswith("::"))) + text + draw(surroundings)
 
 
 @PROPERTY_SETTINGS
@@ -408,6 +413,13 @@ def obfuscated(draw: st.DrawFn, digits: str) -> str:
 def test_a_pan_of_any_brand_is_found_however_grouped_separated_and_scripted(data: st.DataObject, pan: str) -> None:
     text = data.draw(obfuscated(pan))
     assert contains_card_number(text), ascii(text)
+
+
+def test_a_group_after_a_double_colon_reads_as_an_ipv6_address():
+    """What the property above leaves out, found by it: "::97" is the address ::97, and what follows it is no card
+    number on its own; the same digits without the "::" are one."""
+    assert not contains_card_number("::\u2079\u2077)\u2079 \xb2 " + "\u2070 " * 9 + "\u2070\u2070\xb3")
+    assert contains_card_number("\u2079\u2077)\u2079 \xb2 " + "\u2070 " * 9 + "\u2070\u2070\xb3")
 
 
 ENCODINGS = {
@@ -418,7 +430,7 @@ ENCODINGS = {
 }
 
 
-@settings(PROPERTY_SETTINGS, max_examples=60)  # each encoding wraps the obfuscations the test above explores
+@settings(PROPERTY_SETTINGS, max_examples=examples(60))  # each encoding wraps the obfuscations the test above explores
 @given(data=st.data(), pan=pans(), encoding=st.sampled_from(sorted(ENCODINGS)))
 def test_a_pan_is_found_once_its_text_is_percent_html_or_json_encoded(
     data: st.DataObject, pan: str, encoding: str
@@ -457,6 +469,13 @@ def luhn_invalid_ids(draw: st.DrawFn) -> str:
 def test_an_id_of_13_to_19_digits_that_fails_luhn_passes_in_any_script(data: st.DataObject, identifier: str) -> None:
     text = data.draw(surroundings) + data.draw(written_in_any_script(identifier)) + data.draw(surroundings)
     assert not contains_card_number(text), ascii(text)
+
+
+def test_an_issued_looking_id_that_fails_luhn_only_by_a_doubled_digit_above_4_passes():
+    """Pinned for the property above, which draws such an id in only some runs at the suite's example count: its
+    doubled 5-9s must lose 9 (Luhn's digit sum), or it reads as a valid Visa number."""
+    assert not luhn.is_valid("4556737586890008")
+    assert not contains_card_number("4556737586890008")
 
 
 @PROPERTY_SETTINGS
@@ -541,7 +560,7 @@ def test_the_linear_scan_agrees_with_checking_every_stretch_of_groups(text: str)
 # --- generated benign values ------------------------------------------------------------------------------------
 # Structured values a payment's metadata carries: each must pass, every time, in any script of digits.
 
-BENIGN_SETTINGS = settings(max_examples=500, deadline=None, database=None)
+BENIGN_SETTINGS = settings(max_examples=examples(500), deadline=None, database=None)
 prose = st.sampled_from(["", "at ", "created ", "from ", "tel ", "qty ", "note: "])
 
 

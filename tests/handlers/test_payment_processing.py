@@ -25,6 +25,7 @@ from handlers.validation import PaymentValidationError
 from tests.handlers.conftest import Ledger
 from tests.handlers.payments import BANK_TOKEN, CARD_TOKEN, VISA_PAN, valid_event
 from tests.handlers.test_payment_validation_properties import near_payments, valid_payments
+from tests.hypothesis_profile import examples
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -351,7 +352,7 @@ def validated(case: tuple[dict[str, Any], Decimal]) -> dict[str, Any]:
     return validation.validate_payment(case[0], max_amount=Decimal(validation.DEFAULT_MAX_AMOUNT))
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(150), deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(event=near_payments | valid_payments().map(lambda case: case[0]) | valid_payments().map(validated))
 def test_processing_records_only_what_validation_returns_unchanged(ledger: Ledger, event: Any) -> None:
     # Arbitrary near-payments, valid ones in any accepted spelling, and validation's own output: only the last kind

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from handlers.card_numbers import contains_card_number
 from handlers.validation import METHOD_TOKEN_PREFIXES, PaymentValidationError, handler
 from tests.handlers.iso4217 import ACCEPTED as MINOR_UNITS  # ISO 4217 as written in the tests, not the handler's table
+from tests.hypothesis_profile import examples
 
 PROPERTY_SETTINGS = settings(
-    max_examples=200,
+    max_examples=examples(200),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

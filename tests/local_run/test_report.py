@@ -15,6 +15,7 @@ from local_run.outcome import ExecutionOutcome, Step
 from local_run.runner import SampleResult, describe_result, render_results, run_samples
 from local_run.samples import Sample, load_sample
 from synth_review.report.table import WIDTH
+from tests.hypothesis_profile import examples
 from tests.local_run.payments import SAMPLES_DIR
 
 # The README's own example: a negative amount, an unknown currency, payer = payee and a card number as the token.
@@ -64,7 +65,7 @@ reasons = st.lists(st.tuples(words, st.sampled_from([" ", " ", ", ", "; "])), mi
 
 
 @given(problems=st.lists(st.tuples(fields, reasons), min_size=1, max_size=8), omitted=st.integers(0, 3))
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 def test_the_problems_read_back_are_those_the_handler_wrote(problems: list[tuple[str, str]], omitted: int) -> None:
     message = describe_problems("payment rejected", tuple(problems), omitted)
 

@@ -16,8 +16,10 @@ from cdktf_out.tree import Stack, SynthesizedApp
 from synth_review.rules import findings
 from synth_review.rules.key_policy_rules import logs_key_policy_problems
 from tests.conftest import synthesize
+from tests.session_synths import fast_path
 from tests.synthesized import reference
 
+pytestmark = pytest.mark.engine  # the app with a third step is synthesized in this process, on the session's engine
 STEP = "notification"
 STATE = "NotifyPayer"
 FUNCTION = "lambda-payment-notification-qa"
@@ -26,18 +28,21 @@ TIMEOUT = 15
 
 
 @pytest.fixture(scope="module")
-def steps_before(synthesized: SynthesizedApp) -> tuple[str, ...]:
-    from payment_constructs.workflow_steps import WORKFLOW_STEPS
+def steps_before() -> tuple[str, ...]:
+    with fast_path():  # the step list imports the provider
+        from payment_constructs.workflow_steps import WORKFLOW_STEPS
 
     return tuple(spec.step for spec in WORKFLOW_STEPS)
 
 
 @pytest.fixture(scope="module")
-def three_steps(synthesized: SynthesizedApp, settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+def three_steps(settings, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
     from handlers.contract import RoutedError
-    from payment_constructs import workflow_steps
-    from payment_constructs.payment_function import FunctionSpec
-    from payment_constructs.workflow_definition import PROCESSING_FAILED
+
+    with fast_path():  # the step list imports the provider
+        from payment_constructs import workflow_steps
+        from payment_constructs.payment_function import FunctionSpec
+        from payment_constructs.workflow_definition import PROCESSING_FAILED
 
     # The recipe, as docs/changing.md writes it: one FunctionSpec, and its place in WORKFLOW_STEPS. It routes an
     # error, as a step that records payments would.

@@ -317,8 +317,7 @@ def test_the_topic_arn_and_dashboard_name_are_outputs(app_stack):
     assert "dashboard_name" in app_stack.document["output"]
 
 
-@pytest.mark.engine  # synthesizes a configuration of its own
-def test_an_alert_email_subscribes_that_address_to_the_topic():
+def test_an_alert_email_subscribes_that_address_to_the_topic(fast_path):  # a configuration of its own
     from cdktf import App, TerraformStack, Testing
 
     from encrypted_logs.aws_context import AwsContext

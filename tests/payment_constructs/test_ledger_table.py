@@ -7,7 +7,7 @@ import pytest
 from moto import mock_aws
 
 from handlers.processing import IdempotencyConflictError, process_payment
-from tests.conftest import settings_from, synthesize
+from tests.conftest import settings_from
 from tests.handlers.conftest import FAKE_AWS_ENVIRONMENT
 from tests.handlers.payments import valid_event
 
@@ -76,10 +76,8 @@ def test_a_dev_ledger_may_be_deleted_unless_configured_otherwise():
                          ).ledger_deletion_protection is True
 
 
-@pytest.mark.engine  # synthesizes a configuration of its own
-def test_a_dev_synth_has_an_unprotected_ledger_and_unreserved_functions(tmp_path):
-    dev = settings_from({"PAYMENT_ENVIRONMENT": "dev", "PAYMENT_RESERVED_CONCURRENCY": "0"})
-    app = synthesize(dev, tmp_path).stack("app")
+def test_a_dev_synth_has_an_unprotected_ledger_and_unreserved_functions(dev_synthesized):
+    app = dev_synthesized.stack("app")
     _, table = app.only("aws_dynamodb_table")
     assert table["deletion_protection_enabled"] is False
     assert all("reserved_concurrent_executions" not in f for f in app.named("aws_lambda_function").values())

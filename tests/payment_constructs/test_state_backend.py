@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 from payment_settings.settings import LocalBackendSettings
-from tests.conftest import settings_from, synthesize
 
 
 def resolved(stack, path: str) -> str:
@@ -52,15 +49,8 @@ def test_the_app_stack_is_deployed_after_the_encryption_stack(synthesized):
     assert manifest["stacks"]["encryption"]["dependencies"] == []
 
 
-@pytest.mark.engine  # synthesizes a configuration of its own
-def test_the_s3_backend_keeps_one_locked_encrypted_key_per_stack_and_environment(tmp_path):
-    s3 = settings_from({
-        "PAYMENT_STATE_BACKEND": "s3",
-        "PAYMENT_STATE_BUCKET": "acme-terraform-state",
-        "PAYMENT_STATE_REGION": "eu-central-1",
-    })
-    synthesized = synthesize(s3, tmp_path)
-    encryption, app = synthesized.stack("encryption"), synthesized.stack("app")
+def test_the_s3_backend_keeps_one_locked_encrypted_key_per_stack_and_environment(s3_backend_synthesized):
+    encryption, app = s3_backend_synthesized.stack("encryption"), s3_backend_synthesized.stack("app")
     for stack in (encryption, app):
         kind, config = stack.backend
         assert kind == "s3"

@@ -4,7 +4,6 @@ passes the review, checkov included, with CKV_AWS_145 skipped for this tree alon
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -16,29 +15,26 @@ from payment_constructs.stack_contract import STATE_BUCKET_STACK
 from payment_settings.settings import PROJECT_ROOT, Settings
 from payment_settings.state_bucket_settings import StateBucket, state_bucket_for
 from synth_review import cli as review_cli
-from synth_review.rules.checkov_rules import CHECKOV, STATE_BUCKET_SKIPS, configured_skips, skips_for
-from synth_speed import fast_synth
+from synth_review.rules.checkov_rules import STATE_BUCKET_SKIPS, configured_skips, skips_for
 from tests.conftest import TEST_ENVIRONMENT
+from tests.session_synths import fast_path
 
+pytestmark = pytest.mark.engine  # the state-bucket app is synthesized in this process, on the session's engine
 BUCKET = "payment-state-qa-444455556666-eu-west-1"
 
 
 @pytest.fixture(scope="module")
-def tree(settings: Settings, synthesized, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The state-bucket app of the test settings, synthesized as bootstrap_state.py does (after the session's synth,
-    so the provider is loaded once)."""
-    from cdktf import App
-
-    from payment_constructs.state_bucket import StateBucketStack
-
+def tree(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The state-bucket app of the test settings, synthesized as bootstrap_state.py does."""
     outdir = tmp_path_factory.mktemp("state-bucket") / "state-bucket.out"
-    fast_synth.enable()
-    try:
+    with fast_path():
+        from cdktf import App
+
+        from payment_constructs.state_bucket import StateBucketStack
+
         app = App(outdir=str(outdir))
         StateBucketStack(app, STATE_BUCKET_STACK, settings, state_bucket_for(settings))
         app.synth()
-    finally:
-        fast_synth.after_synth()
     return outdir
 
 
@@ -119,13 +115,9 @@ def test_the_kms_default_check_is_skipped_for_the_state_bucket_tree_alone_with_i
 
 
 @pytest.mark.slow
-def test_the_state_bucket_passes_the_review_and_checkov(tree, tmp_path, capsys):
-    if not CHECKOV.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHECKOV} is missing; `make test` installs it")
-        pytest.skip(f"{CHECKOV} is missing; `make test` installs it")
+def test_the_state_bucket_passes_the_review_and_checkov(tree, kept_checkov, tmp_path, capsys):
     copy = Path(shutil.copytree(tree, tmp_path / "state-bucket.out"))
-    assert review_cli.main(["--outdir", str(copy)]) == 0
+    assert review_cli.main(["--outdir", str(copy), "--checkov", str(kept_checkov)]) == 0
     out = capsys.readouterr().out
     assert "checkov 3.3.30: " in out and ", 0 failed, " in out
     assert "PASS: no review rule failed" in out

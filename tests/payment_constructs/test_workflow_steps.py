@@ -1,7 +1,7 @@
 """The step list: what a step must be for its names to be valid AWS names.
 
-The constructs are imported inside the tests: importing them at collection would load the AWS provider before the
-session synth switches the fast path on (tests/conftest.py).
+The constructs are imported inside the tests, after the `fast_path` fixture has switched the fast path on (importing
+them at collection would load the whole AWS provider: tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def max_step_length() -> int:
     return MAX_STEP_LENGTH
 
 
-def test_the_workflow_validates_then_processes(synthesized):
+def test_the_workflow_validates_then_processes(fast_path):
     from payment_constructs.workflow_steps import WORKFLOW_STEPS
 
     steps = [s.step for s in WORKFLOW_STEPS]
@@ -32,18 +32,18 @@ def test_the_workflow_validates_then_processes(synthesized):
 
 
 @pytest.mark.parametrize("step", ["", "Validation", "re_validation", "-x", "x-", "a--b", "1st"])
-def test_a_step_that_is_not_a_lower_case_slug_is_refused(synthesized, step):
+def test_a_step_that_is_not_a_lower_case_slug_is_refused(fast_path, step):
     with pytest.raises(ValueError, match="lower-case slug"):
         spec(step)
 
 
-def test_a_step_whose_role_name_could_pass_iams_64_characters_is_refused(synthesized):
+def test_a_step_whose_role_name_could_pass_iams_64_characters_is_refused(fast_path):
     spec("a" * max_step_length())
     with pytest.raises(ValueError, match="IAM's 64"):
         spec("a" * (max_step_length() + 1))
 
 
-def test_the_longest_step_with_the_longest_environment_names_a_role_of_64_characters(synthesized):
+def test_the_longest_step_with_the_longest_environment_names_a_role_of_64_characters(fast_path):
     names = Names("e" * ENVIRONMENT_MAX_LENGTH)
     assert len(names.role(names.function("s" * max_step_length()))) == 64
 
@@ -56,7 +56,7 @@ def with_extra(**fields):
     return (*WORKFLOW_STEPS, FunctionSpec(**{**extra, **fields}))
 
 
-def test_the_apps_step_list_passes_its_check(synthesized):
+def test_the_apps_step_list_passes_its_check(fast_path):
     from payment_constructs.workflow_steps import WORKFLOW_STEPS, checked_steps
 
     assert checked_steps(WORKFLOW_STEPS) == WORKFLOW_STEPS
@@ -74,7 +74,7 @@ def test_the_apps_step_list_passes_its_check(synthesized):
         ({"routes": (("PaymentValidationError", "ValidatePayment"),)}, "route to one of PaymentRejected"),
     ],
 )
-def test_a_mistake_in_the_step_list_is_one_line_naming_it(synthesized, fields, message):
+def test_a_mistake_in_the_step_list_is_one_line_naming_it(fast_path, fields, message):
     from payment_constructs.workflow_steps import checked_steps
 
     with pytest.raises(ValueError, match=message) as raised:
@@ -82,7 +82,7 @@ def test_a_mistake_in_the_step_list_is_one_line_naming_it(synthesized, fields, m
     assert "\n" not in str(raised.value)
 
 
-def test_a_workflow_without_steps_is_refused(synthesized):
+def test_a_workflow_without_steps_is_refused(fast_path):
     from payment_constructs.workflow_steps import checked_steps
 
     with pytest.raises(ValueError, match="no steps"):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from payment_settings.environment_file import ENVIRONMENTS_DIR, load
 from payment_settings.settings import DEPLOYMENT_SETTINGS, TOOL_SWITCHES, SettingsError
+from tests.hypothesis_profile import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGING = """# staging: reviewed like code
@@ -130,7 +131,7 @@ def staging(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder_with(tmp_path_factory.mktemp("environments"), STAGING)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(name=st.sampled_from(DEPLOYMENT_SETTINGS), value=st.text(max_size=40))
 def test_outside_dev_any_setting_the_shell_changes_is_refused_naming_it(staging, name, value):
     """Whatever the setting and the value, a shell that says otherwise than the file is refused, with one line

@@ -22,6 +22,7 @@ from payment_settings.settings import (
     SettingsError,
     go_duration_seconds,
 )
+from tests.hypothesis_profile import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "111122223333"
@@ -445,7 +446,7 @@ def test_a_region_like_nothing_known_is_answered_with_examples():
 
 
 @given(value=st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=SHOWN_VALUE_CHARACTERS))
-@hypothesis_settings(max_examples=50, deadline=None)
+@hypothesis_settings(max_examples=examples(50), deadline=None)
 def test_a_bad_region_is_one_short_line_suggesting_only_real_codes(value):
     assume(value not in AWS_REGIONS)
     (problem,) = problems_of({"PAYMENT_AWS_REGION": value})

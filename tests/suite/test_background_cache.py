@@ -102,8 +102,66 @@ def test_only_the_stock_synths_are_cached_never_the_fast_ones(tmp_path, monkeypa
     assert started["stock"][5] is not None and started["fast"][5] is None
 
 
+def session_synths_key(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **switches: str) -> str:
+    """The key the session's synths of `root` would be kept under, with these switches set and no others."""
+    started = {}
+    with monkeypatch.context() as patch:
+        for name in background.SESSION_SWITCHES:
+            patch.delenv(name, raising=False)
+        for name, value in switches.items():
+            patch.setenv(name, value)
+        patch.setattr(background.Jobs, "start", lambda self, name, *args, **kwargs: started.setdefault(name, args))
+        background.start_session_synths(background.Jobs(tmp_path / f"session-{len(list(tmp_path.iterdir()))}"), root)
+    return started["session_synths"][5]
+
+
+@pytest.fixture
+def project_with_session_synths(project: Path) -> Path:
+    script = project / "tests" / "session_synths.py"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "tests" / "session_synths.py", script)
+    return project
+
+
+def test_the_session_synths_are_kept_under_the_same_key_while_nothing_changes(project_with_session_synths, tmp_path,
+                                                                                monkeypatch):
+    assert session_synths_key(project_with_session_synths, tmp_path, monkeypatch) == \
+        session_synths_key(project_with_session_synths, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("change", ["a construct", "the lock file", "their configurations", "the engine",
+                                    "the fast path switched off", "another lazy index cache"])
+def test_the_session_synths_are_made_again_when_anything_they_depend_on_changes(project_with_session_synths, tmp_path,
+                                                                                monkeypatch, change):
+    root = project_with_session_synths
+    before = session_synths_key(root, tmp_path, monkeypatch)
+    switches = {"the engine": {"PAYMENT_CDK_ENGINE": "cdktn"},
+                "the fast path switched off": {"PAYMENT_SYNTH_OPTIMIZATIONS": "off"},
+                "another lazy index cache": {"PAYMENT_LAZY_JSII_CACHE": str(tmp_path / "lazy")}}.get(change, {})
+    edited = {"a construct": "payment_constructs/naming.py", "the lock file": "Pipfile.lock",
+              "their configurations": "tests/session_synths.py"}.get(change)
+    if edited:
+        (root / edited).write_text((root / edited).read_text() + "\n")
+    assert session_synths_key(root, tmp_path, monkeypatch, **switches) != before
+
+
+def test_the_review_fixture_is_made_again_when_any_file_it_copies_changes(tmp_path):
+    from tests.synth_review.fixture_repo import copied_files
+
+    files = [path for path in copied_files(ROOT) if path.parts[0] in ("synth_review", "handlers")][:50]
+    project = tmp_path / "project"
+    for path in files:
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / path, project / path)
+    before = background.files_key(files, root=project)
+    assert background.files_key(files, root=project) == before
+    review_module = next(path for path in files if path.parts[0] == "synth_review")
+    (project / review_module).write_text((project / review_module).read_text() + "\n")
+    assert background.files_key(files, root=project) != before
+
+
 def test_checkovs_verdict_on_a_tree_is_kept_until_a_file_of_the_tree_changes(tmp_path):
-    from tests.synth_review.conftest import write_kept_checkov
+    from tests.kept_checkov import write_kept_checkov
 
     calls = tmp_path / "calls"
     fake = tmp_path / "real-checkov"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,6 @@ import pytest
 from cdktf_out.tree import Block, Stack, SynthesizedApp, load
 from synth_review import cli as review_cli
 from synth_review.rules import findings
-from synth_review.rules.checkov_rules import CHECKOV
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,65 +63,6 @@ def review_app(synthesized) -> SynthesizedApp:
 def outdir_copy(synthesized, tmp_path: Path) -> Path:
     """A copy of the synthesized cdktf.out that a test may break on disk."""
     return Path(shutil.copytree(synthesized.outdir, tmp_path / "cdktf.out"))
-
-
-@pytest.fixture(scope="session")
-def checkov_tool() -> Path:
-    """checkov from its tool venv; missing is a failure in CI, where `make test` must have installed it."""
-    if not CHECKOV.exists():
-        message = f"{CHECKOV} is missing; `make test` installs it (Makefile target .tools/checkov/.installed)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHECKOV
-
-
-# Run as checkov is, by the review: the verdict on a tree it has judged before (same files, config, arguments and
-# checkov pins) is read back from the cache instead of judged again; any other tree is judged by the real checkov.
-KEPT_CHECKOV = """#!{python}
-import hashlib, os, subprocess, sys, tempfile
-from pathlib import Path
-sys.path.insert(0, {tools!r})
-import synth_inputs
-args = sys.argv[1:]
-tree = Path(args[args.index("--directory") + 1])
-key = hashlib.sha256(Path({pins!r}).read_bytes())
-key.update(Path(args[args.index("--config-file") + 1]).read_bytes())
-key.update("\\0".join(arg for arg in args if arg != str(tree)).encode())
-key.update(synth_inputs.output_digest(tree).encode())
-kept = Path({cache!r}) / key.hexdigest()
-if kept.is_file():
-    sys.stdout.write(kept.read_text())
-    raise SystemExit(0)
-done = subprocess.run([{checkov!r}, *args], capture_output=True, text=True)
-sys.stdout.write(done.stdout)
-sys.stderr.write(done.stderr)
-if done.stdout.lstrip().startswith(("{{", "[")):
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    partial = tempfile.NamedTemporaryFile("w", dir=kept.parent, delete=False)
-    partial.write(done.stdout)
-    partial.close()
-    os.replace(partial.name, kept)
-raise SystemExit(done.returncode)
-"""
-
-
-@pytest.fixture(scope="session")
-def kept_checkov(checkov_tool: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real checkov, whose verdict on each tree is kept under .tools/test-cache/checkov by everything it depends
-    on (the tree's files, the config, the arguments, checkov's pins), like the stock synths (tests/background.py):
-    the same tree is judged once, a changed one again."""
-    from tests.background import CACHE
-
-    return write_kept_checkov(tmp_path_factory.mktemp("kept-checkov"), checkov_tool, CACHE / "checkov")
-
-
-def write_kept_checkov(folder: Path, checkov: Path, cache: Path) -> Path:
-    script = folder / "checkov"
-    script.write_text(KEPT_CHECKOV.format(python=sys.executable, tools=str(ROOT / "tools"), cache=str(cache),
-                                          pins=str(ROOT / "tools" / "checkov-requirements.txt"), checkov=str(checkov)))
-    script.chmod(0o755)
-    return script
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 
     python -m tests.synth_review.fixture_repo DEST
 
-builds DEST/repo from the project's files (tracked and new, as they are now; no .git needed), commits:
+builds DEST/repo from the project's files (tracked and new, as they are now; no .git needed; not its tests, docs or
+benchmarks), commits:
 
     base       the project as it is
     renamed    the ledger table renamed (a destructive replacement)
@@ -100,9 +101,18 @@ def project_files(root: Path = ROOT) -> list[Path]:
     return found
 
 
+# What no revision's synth or review reads: left out of the repository, so editing a test, a page or a benchmark does
+# not make the fixture (kept by what it copies, tests/background.py) again.
+NOT_COPIED = ("tests", "docs", "bench")
+
+
+def copied_files(root: Path = ROOT) -> list[Path]:
+    return [path for path in project_files(root) if path.parts[0] not in NOT_COPIED]
+
+
 def build(dest: Path) -> Path:
     repo = dest / "repo"
-    for name in project_files():
+    for name in copied_files():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, repo / name)
     git(repo, "init", "-q", "-b", "main")

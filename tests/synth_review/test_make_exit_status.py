@@ -33,16 +33,16 @@ def make(*arguments: str) -> subprocess.Popen[str]:
 
 
 @pytest.fixture(scope="module")
-def made(synthesized, checkov_tool, passing_checkov, tmp_path_factory) -> dict[str, tuple[int, str, str]]:
+def made(synthesized, kept_checkov, passing_checkov, tmp_path_factory) -> dict[str, tuple[int, str, str]]:
     """Every make run of this module, started at once: {case: (status, stdout, stderr)}. The sound tree is reviewed
-    with the real checkov, as `make review` runs it; the broken one with a stand-in that passes, so only the rule
-    can fail it."""
+    with the real checkov (its verdict on this tree kept, as test_checkov_rules.py has it); the broken one with a
+    stand-in that passes, so only the rule can fail it."""
     base = tmp_path_factory.mktemp("make")
     clean = Path(shutil.copytree(synthesized.outdir, base / "clean" / "cdktf.out"))
     broken = Path(shutil.copytree(synthesized.outdir, base / "broken" / "cdktf.out"))
     rewrite_stacks(broken, MISTAKE.change)
     runs = {
-        "clean": make("review", f"REVIEW_OUTDIR={clean}"),
+        "clean": make("review", f"REVIEW_OUTDIR={clean}", f"REVIEW_CHECKOV={kept_checkov}"),
         "broken": make("review", f"REVIEW_OUTDIR={broken}", f"REVIEW_CHECKOV={passing_checkov}"),
         "missing": make("review", f"REVIEW_OUTDIR={base / 'missing'}", f"REVIEW_CHECKOV={passing_checkov}"),
     }

@@ -106,15 +106,15 @@ def test_after_removing_the_condition_and_renaming_the_ledger_base_head_1_shows_
     out = flat(done.stdout)
     assert out.index(f"NOT ACKNOWLEDGED: {LEDGER}: REPLACED") < out.index(CONDITION_REMOVED)
     assert out.startswith("Change review: BASE=weakened~1 (")
+    assert "base synthesized in a throw-away worktree in " in done.stdout
     assert worktrees(fixture) == [f"worktree {fixture / 'repo'}"]
 
 
 def test_identical_revisions_are_no_change_and_pass(fixture, head_of, passing_checkov):
-    done = review(fixture, head_of("renamed"), passing_checkov, "--base", "renamed")
+    """The verdict on two trees of one revision (the test above synthesizes a base the way --base does)."""
+    done = review(fixture, head_of("renamed"), passing_checkov, "--base-outdir", base_outdir(fixture, "renamed"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No change: both trees would deploy the same resources" in flat(done.stdout)
-    assert "base synthesized in a throw-away worktree in " in done.stdout
-    assert worktrees(fixture) == [f"worktree {fixture / 'repo'}"]
 
 
 def test_a_base_that_does_not_synthesize_exits_2_with_one_line_and_leaves_no_worktree(

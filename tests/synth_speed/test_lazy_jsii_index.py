@@ -424,15 +424,17 @@ def test_switched_off_fast_synth_leaves_the_kernel_alone(
 # --- in effect on the real provider ---------------------------------------------------------------------
 
 
-def test_the_session_synth_loaded_the_aws_provider_from_a_lazy_tarball(synthesized: object) -> None:
-    """The suite's one synth (tests/conftest.py) went through the fast path; tests/synth_speed/test_synth_identity.py
+def test_the_session_synth_loaded_the_aws_provider_from_a_lazy_tarball(session_synth_folder: Path) -> None:
+    """The suite's synths (tests/session_synths.py) went through the fast path; tests/synth_speed/test_synth_identity.py
     proves that path writes what a stock synth writes."""
     from synth_speed import fast_synth
+    from tests.session_synths import SERVED
 
     if not fast_synth.optimizations_requested():
         pytest.skip(f"{fast_synth.ENV_VAR} switched the fast path off for this run")
-    (package,) = lazy_jsii_index.served.keys() & lazy_jsii_index.DEFAULT_PACKAGES  # the engine's AWS provider
-    served = Path(lazy_jsii_index.served[package])
+    recorded = json.loads((session_synth_folder / SERVED).read_text())
+    (package,) = recorded.keys() & lazy_jsii_index.DEFAULT_PACKAGES  # the engine's AWS provider
+    served = Path(recorded[package])
     assert served.is_file()
     assert served.is_relative_to(lazy_jsii_index.cache_dir() / lazy_jsii_index.FORMAT_VERSION)
     assert served.name.startswith("provider-aws@")

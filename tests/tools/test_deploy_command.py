@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from cdktf_out.settings_record import RecordedSetting, SettingsRecord
 from payment_settings.settings import DEPLOYMENT_SETTINGS
+from tests.hypothesis_profile import examples
 from tests.tools.deploy_trees import (
     call_arguments,
     calls,
@@ -121,7 +122,7 @@ def test_a_setting_of_the_shell_that_differs_from_the_synths_is_refused_naming_b
     assert "('1' from default)" in line
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(DEPLOYMENT_SETTINGS), value=st.text(min_size=1, max_size=30))
 def test_any_deployment_setting_changed_in_the_shell_is_refused_before_terraform(tree, name, value):
     recorded = {s.name: s.value for s in deploy.read_settings(tree).settings}

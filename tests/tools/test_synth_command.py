@@ -1,6 +1,12 @@
 """`make synth` (tools/synth.py) under faults, with real processes and real signals: overlapping runs, Ctrl-C, kills,
 tampering, a missing node, odd output folders. Each ends in one line and the documented exit status, and `fresh`
-holds only for the last completed synth of the current inputs."""
+holds only for the last completed synth of the current inputs.
+
+What the tool does around an app does not depend on the app, so most tests run it on a stand-in
+(tests/tools/stand_in_app.py: a synth's shape in milliseconds, paused where a test says, so overlaps and interrupts
+happen exactly there rather than after a guessed delay); the real app where it is the point: one real `make synth`,
+its freshness, a missing node, the lazy index's fallback, and main.py's own refusal of a read-only folder.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import synth_inputs  # noqa: E402  (a script in tools/, not a package)
 
+from tests.tools import stand_in_app  # noqa: E402
+
 SYNTH = [sys.executable, str(ROOT / "tools" / "synth.py")]
+STAND_IN = synth_inputs.app_name(stand_in_app.__file__)
+SYNTH_STAND_IN = [*SYNTH, "--app", STAND_IN]
+SYNTHESIZED_BOTH = "Synthesized the stacks encryption and app into {}"
 MAKE_SYNTH = ["make", "--no-print-directory", "-C", str(ROOT), "synth"]
 MAKE_TRAILER = re.compile(r"make: \*\*\* \[.*\] Error \d+")
 STATE_ENVIRONMENT = re.compile(r"terraform-state/([a-z0-9-]+)/")
@@ -74,10 +85,22 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = 120) -
 
 
 def wait_until_synthesizing(process: subprocess.Popen[str], outdir: Path) -> None:
-    """The app is running: its folder beside the output exists (and a moment more, for jsii to be busy)."""
+    """The real app is running: its folder beside the output exists (and a moment more, for jsii to be busy)."""
     wait_for(lambda: temp_folders(outdir) or process.poll() is not None, "the synth to start")
     assert process.poll() is None, f"the synth ended before it could be interrupted: {process.communicate()}"
     time.sleep(0.3)
+
+
+def paused(go: Path, **settings: str) -> dict[str, str]:
+    """Settings of a stand-in run that stops after its first stack document until `go` exists."""
+    return {**settings, stand_in_app.PAUSE_UNTIL: str(go)}
+
+
+def wait_until_paused(process: subprocess.Popen[str], outdir: Path) -> None:
+    """The stand-in has written its first document into its folder beside the output, and waits there."""
+    wait_for(lambda: any((folder / stand_in_app.FIRST_DOCUMENT).exists() for folder in temp_folders(outdir))
+             or process.poll() is not None, "the stand-in to pause")
+    assert process.poll() is None, f"the synth ended before it could be interrupted: {process.communicate()}"
 
 
 def snapshot(outdir: Path) -> dict[str, bytes]:
@@ -91,65 +114,71 @@ def environments_in(outdir: Path) -> dict[str, set[str]]:
 
 
 def fresh_for(outdir: Path, **settings: str) -> bool:
-    return synth_inputs.is_fresh(outdir, environ=environment(**settings))
+    """Whether `outdir` holds a fresh synth of the stand-in."""
+    return synth_inputs.is_fresh(outdir, environ=environment(**settings), app=STAND_IN)
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[int, list[str], list[str]]]:
-    """`make synth` with CDKTF_OUTDIR naming a folder two levels below anything that exists."""
+    """`make synth` of the real app, with CDKTF_OUTDIR naming a folder two levels below anything that exists."""
     outdir = tmp_path_factory.mktemp("made") / "nested" / "deeper" / "cdktf.out"
     return outdir, run(MAKE_SYNTH, environment(outdir))
 
 
+@pytest.fixture(scope="module")
+def stand_in_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    outdir = tmp_path_factory.mktemp("stand-in") / "cdktf.out"
+    assert run(SYNTH_STAND_IN, environment(outdir)) == (0, [SYNTHESIZED_BOTH.format(outdir)], [])
+    return outdir
+
+
 @pytest.fixture
-def outdir(made) -> Path:
-    """A dev synth made by `make synth`, fresh; tests that change it leave it fresh again."""
-    folder, _ = made
-    assert fresh_for(folder)
-    return folder
+def outdir(stand_in_synth) -> Path:
+    """A dev synth of the stand-in, fresh; tests that change it leave it fresh again."""
+    assert fresh_for(stand_in_synth)
+    return stand_in_synth
 
 
 @pytest.mark.slow
 def test_make_synth_honours_cdktf_outdir_and_creates_missing_parent_folders(made):
     outdir, (status, out, err) = made
-    assert (status, out, err) == (0, [f"Synthesized the stacks encryption and app into {outdir}"], [])
+    assert (status, out, err) == (0, [SYNTHESIZED_BOTH.format(outdir)], [])
     assert environments_in(outdir) == {"app": {"dev"}, "encryption": {"dev"}}
-    assert fresh_for(outdir)
+    assert synth_inputs.is_fresh(outdir, environ=environment())
     assert temp_folders(outdir) == []
 
 
 @pytest.mark.slow
-def test_a_second_run_with_nothing_changed_is_up_to_date(outdir):
+def test_a_second_run_with_nothing_changed_is_up_to_date(made):
+    outdir, _ = made
     assert run(SYNTH, environment(outdir)) == (0, [f"{outdir} is up to date"], [])
 
 
 @pytest.mark.slow
 def test_overlapping_synths_with_different_settings_leave_exactly_the_last_completed_one_fresh(tmp_path):
-    outdir = tmp_path / "cdktf.out"
-    names = ["dev", "qa"]  # one of the two waits for the other, whichever starts first
-    runs = {name: start(SYNTH, environment(outdir, **variant(name))) for name in names}
-    finished: list[str] = []
-    while len(finished) < len(runs):
-        finished += [name for name, run_ in runs.items() if name not in finished and run_.poll() is not None]
-        time.sleep(0.01)
-    results = {name: finish(run_) for name, run_ in runs.items()}
+    outdir, go = tmp_path / "cdktf.out", tmp_path / "go"
+    first = start(SYNTH_STAND_IN, environment(outdir, **paused(go, **variant("dev"))))
+    wait_until_paused(first, outdir)
+    second = start(SYNTH_STAND_IN, environment(outdir, **variant("qa")))
+    assert second.stderr is not None
+    waiting = second.stderr.readline().rstrip("\n")  # it waits for the first, which holds the folder
+    go.touch()
 
-    last = finished[-1]
-    for name, (status, out, err) in results.items():
-        assert (status, out) == (0, [f"Synthesized the stacks encryption and app into {outdir}"]), (name, err)
-        assert all(line.startswith(f"waiting for {outdir}: locked by pid ") for line in err), err
-    assert sum(len(err) for _, _, err in results.values()) >= 1, "the runs that had to wait said so"
-    assert environments_in(outdir) == {"app": {last}, "encryption": {last}}, "never a mix of two synths"
-    assert {name: fresh_for(outdir, **variant(name)) for name in names} == {n: n == last for n in names}
+    assert finish(first) == (0, [SYNTHESIZED_BOTH.format(outdir)], [])
+    status, out, err = finish(second)
+    assert (status, out, err) == (0, [SYNTHESIZED_BOTH.format(outdir)], []), err
+    assert waiting.startswith(f"waiting for {outdir}: locked by pid {first.pid} ")
+    assert environments_in(outdir) == {"app": {"qa"}, "encryption": {"qa"}}, "never a mix of two synths"
+    assert {name: fresh_for(outdir, **variant(name)) for name in ("dev", "qa")} == {"dev": False, "qa": True}
     assert temp_folders(outdir) == []
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_a_synth_stopped_by_a_signal_says_so_in_one_line_and_leaves_the_previous_synth_fresh(outdir, signum):
+def test_a_synth_stopped_by_a_signal_says_so_in_one_line_and_leaves_the_previous_synth_fresh(outdir, signum, tmp_path):
     before = snapshot(outdir)
-    process = start(SYNTH, environment(outdir, **variant("qa")))
-    wait_until_synthesizing(process, outdir)
+    process = start(SYNTH_STAND_IN, environment(outdir, **paused(tmp_path / "never", **variant("qa"))))
+    wait_until_paused(process, outdir)
     os.killpg(process.pid, signum)  # what the terminal does on Ctrl-C: the whole foreground process group
 
     status, out, err = finish(process)
@@ -162,7 +191,8 @@ def test_a_synth_stopped_by_a_signal_says_so_in_one_line_and_leaves_the_previous
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_make_synth_prints_one_line_and_make_exits_as_interrupted(outdir):
+def test_ctrl_c_during_make_synth_prints_one_line_and_make_exits_as_interrupted(made):
+    outdir, _ = made
     before = snapshot(outdir)
     process = start(MAKE_SYNTH, environment(outdir, **variant("qa")))
     wait_until_synthesizing(process, outdir)
@@ -175,16 +205,23 @@ def test_ctrl_c_during_make_synth_prints_one_line_and_make_exits_as_interrupted(
 
 
 @pytest.mark.slow
-def test_a_killed_synth_leaves_the_folder_locked_until_its_app_exits_and_the_next_run_removes_its_leftovers(outdir):
-    process = start(SYNTH, environment(outdir, **variant("qa")))
-    wait_until_synthesizing(process, outdir)
-    os.kill(process.pid, signal.SIGKILL)  # no chance to clean up; its app goes on writing beside the output
+def test_a_killed_synth_leaves_the_folder_locked_until_its_app_exits_and_the_next_run_removes_its_leftovers(
+        outdir, tmp_path):
+    go = tmp_path / "go"
+    process = start(SYNTH_STAND_IN, environment(outdir, **paused(go, **variant("qa"))))
+    wait_until_paused(process, outdir)
+    os.kill(process.pid, signal.SIGKILL)  # no chance to clean up; its app goes on beside the output
     process.wait()
     assert temp_folders(outdir), "the killed run left its unfinished folder"
 
-    status, out, err = run(SYNTH, environment(outdir))
-    assert (status, out) == (0, [f"{outdir} is up to date"])
-    assert all(line.startswith(f"waiting for {outdir}: locked by pid ") for line in err), err
+    following = start(SYNTH_STAND_IN, environment(outdir))
+    assert following.stderr is not None
+    waiting = following.stderr.readline()  # the app of the killed run still holds the lock
+    assert following.poll() is None, "it waits for that app"
+    go.touch()  # the app goes on, finishes beside the output and exits: the lock is free
+    status, out, err = finish(following)
+    assert (status, out, err) == (0, [f"{outdir} is up to date"], [])
+    assert waiting.startswith(f"waiting for {outdir}: locked by pid {process.pid}")
     assert temp_folders(outdir) == []
     assert fresh_for(outdir)
 
@@ -196,7 +233,7 @@ def test_a_replaced_lambda_zip_is_not_up_to_date_and_the_next_synth_restores_it(
     package.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip: other code, same name
     assert not fresh_for(outdir)
 
-    assert run(SYNTH, environment(outdir)) == (0, [f"Synthesized the stacks encryption and app into {outdir}"], [])
+    assert run(SYNTH_STAND_IN, environment(outdir)) == (0, [SYNTHESIZED_BOTH.format(outdir)], [])
     assert package.read_bytes() == original
     assert fresh_for(outdir)
 
@@ -209,7 +246,7 @@ def test_terraform_working_files_beside_a_stack_are_kept_across_a_synth(outdir):
     (outdir / "stacks" / "app" / ".terraform.lock.hcl").write_text("# providers\n")
     (outdir / "manifest.json").write_bytes((outdir / "manifest.json").read_bytes() + b" ")  # forces a synth
 
-    assert run(SYNTH, environment(outdir))[0] == 0
+    assert run(SYNTH_STAND_IN, environment(outdir))[0] == 0
     assert (working / "terraform.tfstate").read_text() == '{"backend": "kept"}'
     assert (outdir / "stacks" / "app" / ".terraform.lock.hcl").read_text() == "# providers\n"
     assert fresh_for(outdir)
@@ -241,6 +278,22 @@ def test_an_output_path_that_is_a_file_is_refused_in_one_line(tmp_path):
                    "missing) with --outdir or CDKTF_OUTDIR"]
 
 
+@pytest.mark.slow
+def test_an_app_that_fails_leaves_the_previous_synth_as_it_was_and_its_status_is_the_tools(outdir):
+    before = snapshot(outdir)
+    status, out, err = run(SYNTH_STAND_IN, environment(outdir, **variant("qa"), **{stand_in_app.EXIT: "1"}))
+    assert (status, out, err) == (1, [], []), "the app says why itself; the tool adds nothing"
+    assert snapshot(outdir) == before and fresh_for(outdir) and temp_folders(outdir) == []
+
+
+def test_an_app_that_is_not_a_file_is_one_line_and_exit_2(tmp_path):
+    status, out, err = run([*SYNTH, "--app", "no_such_app.py"], environment(tmp_path / "cdktf.out"))
+    assert (status, out) == (2, [])
+    assert err == ["error: the app 'no_such_app.py' is not a file; name a Python script that synthesizes into "
+                   "$CDKTF_OUTDIR (main.py by default)"]
+    assert not (tmp_path / "cdktf.out").exists()
+
+
 def read_only(folder: Path, command: list[str]) -> list[str]:
     """`command` in a mount namespace where `folder` is a read-only bind mount of itself (EROFS, even for root)."""
     script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
@@ -270,7 +323,7 @@ def test_a_read_only_folder_around_the_output_is_one_line_and_exit_2(tmp_path):
 @needs_mount_namespaces
 def test_a_read_only_output_folder_is_one_line_and_exit_2_and_stays_as_it_was(outdir):
     before = snapshot(outdir)
-    status, out, err = run(read_only(outdir, SYNTH), environment(outdir, **variant("qa")))
+    status, out, err = run(read_only(outdir, SYNTH_STAND_IN), environment(outdir, **variant("qa")))
     assert (status, out) == (2, [])
     assert len(err) == 1 and err[0].startswith(f"error: cannot replace {outdir} (")
     assert snapshot(outdir) == before and fresh_for(outdir) and temp_folders(outdir) == []
@@ -288,12 +341,13 @@ def test_running_the_app_directly_into_a_read_only_folder_is_one_line_and_exit_2
 
 
 @pytest.mark.slow
-def test_an_unusable_lazy_index_cache_falls_back_to_one_note_and_the_same_output(outdir, tmp_path):
+def test_an_unusable_lazy_index_cache_falls_back_to_one_note_and_the_same_output(made, tmp_path):
+    outdir, _ = made
     blocker = tmp_path / "a-file"
     blocker.write_text("a file where the cache folder would go")
     other = tmp_path / "nested" / "deeper" / "cdktf.out"  # as deep as `outdir`: the same relative state paths
     status, out, err = run(SYNTH, environment(other, PAYMENT_LAZY_JSII_CACHE=str(blocker / "cache")))
-    assert (status, out) == (0, [f"Synthesized the stacks encryption and app into {other}"])
+    assert (status, out) == (0, [SYNTHESIZED_BOTH.format(other)])
     assert len(err) == 1 and err[0].startswith("note: loading @cdktf/provider-aws without its lazy index (slower): "
                                                f"cannot use the cache {blocker}"), err
     documents = {"manifest.json", "stacks/app/cdk.tf.json", "stacks/encryption/cdk.tf.json"}
@@ -398,13 +452,13 @@ def test_ctrl_c_while_waiting_for_another_synth_is_one_line_and_130(tmp_path):
 def test_a_command_run_after_the_synth_holds_the_lock_so_no_synth_swaps_the_folder_while_it_reads(outdir, tmp_path):
     document, go = outdir / "stacks" / "app" / "cdk.tf.json", tmp_path / "go"
     script = f'sha256sum "{document}"; while [ ! -e "{go}" ]; do sleep 0.02; done; sha256sum "{document}"'
-    reader = start([*SYNTH, "--", "sh", "-c", script], environment(outdir))
+    reader = start([*SYNTH_STAND_IN, "--", "sh", "-c", script], environment(outdir))
     assert reader.stdout is not None
     assert reader.stdout.readline() == f"{outdir} is up to date\n"  # the reader's command runs from here on
     before = reader.stdout.readline()  # read line by line: communicate() would skip what readline has buffered
     with (outdir / "manifest.json").open("a") as manifest:
         manifest.write(" ")  # the next synth has something to replace
-    synth = start(SYNTH, environment(outdir))
+    synth = start(SYNTH_STAND_IN, environment(outdir))
     assert synth.stderr is not None
     waiting = synth.stderr.readline()
     go.touch()  # the reader ends only once the synth is waiting for it
@@ -413,7 +467,7 @@ def test_a_command_run_after_the_synth_holds_the_lock_so_no_synth_swaps_the_fold
     assert (reader.wait(timeout=300), before) == (0, after), (before, after)
     assert before.split()[1] == str(document)
     assert waiting.startswith(f"waiting for {outdir}: locked by pid {reader.pid} ")
-    assert finish(synth) == (0, [f"Synthesized the stacks encryption and app into {outdir}"], [])
+    assert finish(synth) == (0, [SYNTHESIZED_BOTH.format(outdir)], [])
     assert fresh_for(outdir)
 
 

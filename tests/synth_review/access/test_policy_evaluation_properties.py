@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from synth_review.access.evaluate import evaluate
 from synth_review.access.request import ANONYMOUS, Decision, Principal, Request
+from tests.hypothesis_profile import examples
 
 ACCOUNT, OTHER = "111122223333", "444455556666"
 KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -104,7 +105,7 @@ def requests() -> st.SearchStrategy[Request]:
 
 
 POLICIES = st.lists(statements(), max_size=5)
-CHEAP = settings(max_examples=50, deadline=None, database=None)
+CHEAP = settings(max_examples=examples(50), deadline=None, database=None)
 
 
 def policy(statement_list: list[dict[str, Any]]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from synth_review.report.table import table, truncate, wrap
+from tests.hypothesis_profile import examples
 
 
 def test_columns_are_aligned_under_their_headers() -> None:
@@ -76,7 +77,7 @@ def test_only_a_name_longer_than_the_line_is_cut_after_one_of_its_parts() -> Non
 
 @given(text=texts_of_names(), width=st.integers(min_value=35, max_value=70))
 @example(text="0 00000000_00000000_00000000_00000000.", width=35)  # a name as wide as the line, then its separator
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_no_name_is_ever_split_when_each_fits_the_line(text: str, width: int) -> None:
     pieces = wrap(text, width)
 
