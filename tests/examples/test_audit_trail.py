@@ -27,19 +27,20 @@ def wheel_run(background_jobs) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reviewed(wheel_run: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
+def reviewed(wheel_run: Path, kept_checkov: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
     """`python -m synth_review` on a copy of the synthesized tree, once: its exit status and the tree it wrote to."""
     tree = tmp_path_factory.mktemp("audit") / "cdktf.out"
     shutil.copytree(wheel_run / "cdktf.out", tree)
     done = subprocess.run(
         [sys.executable, "-m", "synth_review", "--outdir", str(tree),
-         "--checkov-config", str(EXAMPLE / ".checkov.yaml")], cwd=ROOT, capture_output=True, text=True)
+         "--checkov-config", str(EXAMPLE / ".checkov.yaml"), "--checkov", str(kept_checkov)],
+        cwd=ROOT, capture_output=True, text=True)
     return done.returncode, tree
 
 
 def test_the_example_synthesizes_from_the_installed_wheel_not_from_the_sources(wheel_run: Path):
     imported_from = Path((wheel_run / "imported_from.txt").read_text().strip())
-    assert imported_from.is_relative_to(wheel_run / "venv")
+    assert not imported_from.is_absolute() and imported_from.parts[0] == "venv", imported_from
     assert sorted(p.name for p in (wheel_run / "cdktf.out" / "stacks").iterdir()) == ["keys", "service"]
 
 

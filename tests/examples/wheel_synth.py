@@ -5,7 +5,7 @@ no isolation, so no network), installs it with pip into a fresh venv (--no-deps:
 project's locked cdktf and providers instead of downloading them), copies examples/audit_trail/ out of the repository
 and synthesizes it there into FOLDER/cdktf.out. Neither the repository nor its encrypted_logs/ is on the path: a
 module or dependency missing from the wheel fails the synth. FOLDER/imported_from.txt says where encrypted_logs
-came from.
+came from (relative to FOLDER when it is inside it).
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ def main(folder: Path) -> None:
     env.update(CDKTF_OUTDIR=str(folder / "cdktf.out"), JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
     run(python, "main.py", cwd=example, env=env)
     imported = run(python, "-c", "import encrypted_logs; print(encrypted_logs.__file__)", cwd=example, env=env)
-    (folder / "imported_from.txt").write_text(imported)
+    # Relative to FOLDER: a kept run is read from another folder than the one it was made in.
+    (folder / "imported_from.txt").write_text(str(Path(imported.strip()).relative_to(folder)) + "\n"
+                                              if Path(imported.strip()).is_relative_to(folder) else imported)
 
 
 if __name__ == "__main__":

@@ -160,6 +160,29 @@ def test_the_review_fixture_is_made_again_when_any_file_it_copies_changes(tmp_pa
     assert background.files_key(files, root=project) != before
 
 
+@pytest.mark.parametrize("change", ["a library module edited", "a file added to the library",
+                                    "the example edited", "the lock file"])
+def test_the_wheel_and_the_example_are_made_again_when_anything_they_are_made_of_changes(tmp_path, change):
+    from tests.encrypted_logs.jobs import wheel_key
+
+    project = tmp_path / "project"
+    for folder in ("encrypted_logs", "examples/audit_trail"):
+        shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for file in ("tests/examples/wheel_synth.py", "Pipfile.lock"):
+        (project / file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / file, project / file)
+    before = wheel_key(project)
+    (project / "encrypted_logs" / "__pycache__").mkdir()
+    (project / "encrypted_logs" / "__pycache__" / "policy.cpython-311.pyc").write_bytes(b"bytecode")
+    assert wheel_key(project) == before  # what an import leaves behind is not an input
+    edited = {"a library module edited": "encrypted_logs/policy.py",
+              "a file added to the library": "encrypted_logs/new.py",
+              "the example edited": "examples/audit_trail/main.py", "the lock file": "Pipfile.lock"}[change]
+    path = project / edited
+    path.write_text((path.read_text() if path.exists() else "") + "\n")
+    assert wheel_key(project) != before
+
+
 def test_checkovs_verdict_on_a_tree_is_kept_until_a_file_of_the_tree_changes(tmp_path):
     from tests.kept_checkov import write_kept_checkov
 
