@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import sys
 from pathlib import Path
 
 import cdk_engine
 from tests.background import ROOT, BackgroundJob, Jobs, _environment, files_key
+from tests.examples import wheel_synth
 
 
 def start_readme_synth(jobs: Jobs) -> BackgroundJob:
@@ -20,15 +22,15 @@ def start_readme_synth(jobs: Jobs) -> BackgroundJob:
                       _environment(None, **{cdk_engine.ENV_VAR: engine}))
 
 
-SKIPPED = ("__pycache__", "build", "terraform-state")  # what a build, an import or a local deploy leaves behind
-
-
 def wheel_key(root: Path = ROOT) -> str:
-    """What the wheel, its venv and the example's synth are made of: every file of the library and of the example, the
-    job's script, the lock its .pth borrows the locked cdktf and providers from, the interpreter and Node."""
-    folders = [root / "encrypted_logs", root / "examples" / "audit_trail"]
-    files = [path.relative_to(root) for folder in folders for path in folder.rglob("*") if path.is_file()
-             and not any(part in SKIPPED or part.endswith(".egg-info") for part in path.relative_to(root).parts)]
+    """What the wheel, its venv and the example's synth are made of: every file wheel_synth copies out of the library
+    and the example, the job's script, the lock its .pth borrows the locked cdktf and providers from, the interpreter
+    and Node."""
+    files = []
+    for folder, left_out in wheel_synth.LEFT_OUT.items():
+        source = root / folder.relative_to(ROOT)
+        files += [path.relative_to(root) for path in source.rglob("*") if path.is_file() and not any(
+            fnmatch.fnmatch(part, pattern) for part in path.relative_to(source).parts for pattern in left_out)]
     files += [Path("tests") / "examples" / "wheel_synth.py", Path("Pipfile.lock")]
     return files_key(files, tools=(("node", "--version"),), root=root)
 

@@ -20,6 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "encrypted_logs"
 EXAMPLE = ROOT / "examples" / "audit_trail"
+# What is not copied out of each folder (what a build, an import or a local deploy leaves behind); the job is kept by
+# exactly what is copied (tests/encrypted_logs/jobs.py).
+LEFT_OUT = {LIBRARY: ("__pycache__", "build", "*.egg-info"), EXAMPLE: ("__pycache__", "terraform-state")}
 
 
 def run(*command: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
@@ -33,7 +36,7 @@ def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     # Built from a copy of the folder: setuptools writes build/ and *.egg-info beside the sources.
     source = folder / "encrypted_logs"
-    shutil.copytree(LIBRARY, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
+    shutil.copytree(LIBRARY, source, ignore=shutil.ignore_patterns(*LEFT_OUT[LIBRARY]))
     run(sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", folder / "dist", source)
     (wheel,) = (folder / "dist").glob("encrypted_logs-*.whl")
     venv = folder / "venv"
@@ -43,7 +46,7 @@ def main(folder: Path) -> None:
     (site / "project-locked-packages.pth").write_text(sysconfig.get_path("purelib") + "\n")
     run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index", wheel)
     example = folder / "example"
-    shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns("__pycache__", "terraform-state"))
+    shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns(*LEFT_OUT[EXAMPLE]))
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "CDKTF_OUTDIR") and not k.startswith("PAYMENT_")}
     env.update(CDKTF_OUTDIR=str(folder / "cdktf.out"), JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
