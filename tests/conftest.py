@@ -64,7 +64,7 @@ JOBS_OF_MODULE = {
 # Which background jobs a test needs through one of its fixtures.
 SESSION_SYNTH_FIXTURES = {"synthesized": "test", "recorder_synthesized": "recorder", "dev_synthesized": "dev",
                           "s3_backend_synthesized": "s3_backend"}
-JOBS_OF_FIXTURE = {name: ("session_synths",) for name in SESSION_SYNTH_FIXTURES}
+JOBS_OF_FIXTURE = {name: ("session_synths",) for name in (*SESSION_SYNTH_FIXTURES, "session_synth_folder")}
 STARTERS = {
     "session_synths": background.start_session_synths,
     "stock_synth": lambda jobs: background.start_app_synth(jobs, "stock_synth", optimizations=False),
@@ -200,8 +200,16 @@ def background_jobs(pytestconfig: pytest.Config) -> dict[str, background.Backgro
     while not listing.exists():
         assert time.monotonic() < deadline, f"no {listing}: the background jobs were never started"
         time.sleep(0.05)
-    return {name: background.BackgroundJob(entry["label"], Path(entry["folder"]), Path(entry["record"]))
-            for name, entry in json.loads(listing.read_text()).items()}
+    return StartedJobs({name: background.BackgroundJob(entry["label"], Path(entry["folder"]), Path(entry["record"]))
+                        for name, entry in json.loads(listing.read_text()).items()})
+
+
+class StartedJobs(dict[str, background.BackgroundJob]):
+    """The jobs started for this run; asking for one nobody started says where the tests' needs are declared."""
+
+    def __missing__(self, name: str) -> background.BackgroundJob:
+        raise LookupError(f"background job {name!r} was not started for these tests: tests/conftest.py starts a job "
+                          "only for the modules in JOBS_OF_MODULE and the fixtures in JOBS_OF_FIXTURE")
 
 
 @pytest.fixture(scope="session")
