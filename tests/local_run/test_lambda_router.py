@@ -13,8 +13,10 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from moto.awslambda.models import LambdaBackend
 
 from local_run.emulator import LocalWorkflow
+from local_run.lambda_router import route_lambda_in_process
 
 PROBE_SOURCE = """
 import os
@@ -142,3 +144,14 @@ def test_an_injected_service_error_answers_the_next_invocation_only(
     assert raised.value.response["Error"]["Code"] == "TooManyRequestsException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
     assert payload["echo"] == {}
+
+
+def test_a_route_opened_inside_another_answers_until_it_closes_then_gives_the_outer_one_back() -> None:
+    # A local run started in-process while a test's workflow is deployed opens a second route inside the first.
+    moto_invoke = LambdaBackend.invoke
+    with route_lambda_in_process():
+        outer = LambdaBackend.invoke
+        with route_lambda_in_process():
+            assert LambdaBackend.invoke not in (outer, moto_invoke)
+        assert LambdaBackend.invoke is outer
+    assert LambdaBackend.invoke is moto_invoke
