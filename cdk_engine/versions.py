@@ -7,7 +7,7 @@ JSON requires.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.machinery
 import json
 import re
 from functools import cache
@@ -29,7 +29,9 @@ def locked(package: str, lock: Path = LOCK) -> str:
 @cache
 def provider_release(binding: str, provider: str) -> str:
     """The hashicorp/<provider> release a prebuilt binding (an installed package) was generated from ("6.25.0")."""
-    spec = importlib.util.find_spec(binding)
+    # The package installed under that name, found on sys.path alone: the import system may answer the name with an
+    # alias of another engine's package (PAYMENT_CDK_ENGINE=cdktn), and only once something has imported it.
+    spec = importlib.machinery.PathFinder.find_spec(binding)
     if spec is None or not spec.submodule_search_locations:
         raise LookupError(f"{binding} is not installed")
     source = Path(next(iter(spec.submodule_search_locations))) / "provider" / "__init__.py"

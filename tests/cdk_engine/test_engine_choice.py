@@ -65,6 +65,24 @@ def test_a_submodule_imported_through_the_alias_is_the_real_submodule_and_its_cl
     assert sys.modules[f"{alias}.kms_key"] is real_module
 
 
+def test_a_provider_release_is_read_from_the_package_installed_under_that_name_not_from_an_alias_of_it(
+    packages, tmp_path
+):
+    # compare.allowed() reads CDKTF's binding by its real name in a process that may alias that name to CDK Terrain's.
+    real, alias = packages
+    for name, release in ((real, "6.0.0"), (alias, "5.0.0")):
+        (tmp_path / name / "provider").mkdir(parents=True, exist_ok=True)
+        (tmp_path / name / "provider" / "__init__.py").write_text(
+            f'"""https://registry.terraform.io/providers/hashicorp/aws/{release}/docs"""\n')
+    (tmp_path / alias / "__init__.py").write_text("")
+    importlib.invalidate_caches()
+    install_beside_the_sessions({alias: real})
+
+    assert versions.provider_release(alias, "aws") == "5.0.0"
+    importlib.import_module(alias)
+    assert versions.provider_release.__wrapped__(alias, "aws") == "5.0.0"
+
+
 def test_a_submodule_the_real_package_lacks_fails_as_a_missing_module(packages):
     real, alias = packages
     install_beside_the_sessions({alias: real})

@@ -175,8 +175,7 @@ def test_the_lock_pins_the_engine_that_is_installed():
 
 
 def test_the_provider_release_read_from_the_engines_binding_is_the_one_the_synthesized_json_requires(synthesized):
-    # The binding under its real name: through the import alias (PAYMENT_CDK_ENGINE=cdktn) `cdktf_cdktf_provider_aws`
-    # has no location of its own until something imports it, so the alias name would make the answer depend on order.
+    # The chosen engine's binding, by its real name: under CDK Terrain the synth requires cdktn_provider_aws's release.
     binding = cdk_engine.chosen().aliases.get("cdktf_cdktf_provider_aws", "cdktf_cdktf_provider_aws")
     required = synthesized.stack("app").document["terraform"]["required_providers"]["aws"]["version"]
     assert versions.provider_release(binding, "aws") == required
