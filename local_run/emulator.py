@@ -125,7 +125,11 @@ class LocalWorkflow:
 
 @contextmanager
 def local_workflow(stack: WorkflowStack, *, retry_wait_scale: float = 0.0) -> Iterator[LocalWorkflow]:
-    """Create the stack's table, functions and state machine in a fresh moto, for the block."""
+    """Create the stack's table, functions and state machine in a fresh moto, for the block.
+
+    Fresh only as the outermost ``mock_aws`` of the process: moto shares one state between nested blocks, so a
+    second workflow opened inside another collides on the same names.
+    """
     with ExitStack() as resources:
         resources.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
         router = resources.enter_context(route_lambda_in_process())
